@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of the scard modules and tools.
+#
+#   make [KDIR=/path/to/kernel/build]   build the modules
+#   make tools                          build scardctl, libscard, selftests
+#   make host-check                     host-side tests (uapi header, tools)
+#   make check                          every test, in VMs (see README)
+#   make demo                           boot a VM and show scardctl at work
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+SCARD_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+# The KUnit suites only exist for kernels built with CONFIG_KUNIT.
+SCARD_KUNIT := $(shell grep -qs '^CONFIG_KUNIT=y' $(KDIR)/.config && echo m)
+
+KBUILD_ARGS := SCARD_ROOT=$(SCARD_ROOT) CONFIG_SCARD=m CONFIG_SCARD_CCID=m \
+	       CONFIG_SCARD_KUNIT_TEST=$(SCARD_KUNIT)
+
+.PHONY: all modules modules_install clean tools host-check check demo
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(SCARD_ROOT)/drivers/scard $(KBUILD_ARGS) modules
+
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(SCARD_ROOT)/drivers/scard $(KBUILD_ARGS) \
+		modules_install
+
+tools:
+	$(MAKE) -C tools/lib/scard
+	$(MAKE) -C tools/scard
+	$(MAKE) -C tools/testing/selftests/scard
+
+host-check:
+	$(MAKE) -C tools/testing/host run
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(SCARD_ROOT)/drivers/scard $(KBUILD_ARGS) clean
+	-$(MAKE) -C tools/lib/scard clean
+	-$(MAKE) -C tools/scard clean
+	-$(MAKE) -C tools/testing/selftests/scard clean

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scard: smart card reader subsystem, in-kernel API for reader drivers.
+ *
+ * A reader driver allocates one struct scard_reader per slot, fills in its
+ * capabilities and operations, registers it, and reports card insertion and
+ * removal with scard_reader_card_event(). The core provides /dev/scardN, the
+ * winsmcrd.h ioctls, card state tracking, ATR parsing and the transmission
+ * protocols. See Documentation/scard/driver-api.rst.
+ */
+#ifndef _LINUX_SCARD_H
+#define _LINUX_SCARD_H
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/scard.h>
+
+#define SCARD_MAX_ATR		33
+#define SCARD_MAX_HIST		15
+/* Largest short APDU response (256 data bytes + SW1 SW2). */
+#define SCARD_MAX_SHORT_RESP	258
+/* Largest APDU the core passes (extended: 4 + 3 + 65535 + 2). */
+#define SCARD_MAX_APDU		65544
+
+/**
+ * enum scard_level - what a reader moves, and so what the core does for it
+ * @SCARD_LEVEL_CHAR: bytes; the core also times characters (not yet)
+ * @SCARD_LEVEL_TPDU: T=0 TPDUs or T=1 blocks; the core maps APDUs to them
+ * @SCARD_LEVEL_APDU: short APDUs; the reader does the transport protocol
+ * @SCARD_LEVEL_APDU_EXT: short and extended APDUs
+ */
+enum scard_level {
+	SCARD_LEVEL_CHAR,
+	SCARD_LEVEL_TPDU,
+	SCARD_LEVEL_APDU,
+	SCARD_LEVEL_APDU_EXT,
+};
+
+/**
+ * struct scard_atr - an ATR decoded as ISO/IEC 7816-3 clause 8 describes
+ * @raw: the ATR bytes, in direct convention
+ * @len: number of bytes in @raw
+ * @inverse: the card used the inverse convention (TS = 0x3F)
+ * @hist: historical bytes
+ * @hist_len: number of historical bytes
+ * @protocols: offered protocols, bit n = T=n (SCARD_PROTOCOL_T0/T1 bits)
+ * @first_protocol: the protocol of the first TD, or 0 when TD1 is absent
+ * @fi: Fi index (TA1 high nibble, default 1)
+ * @di: Di index (TA1 low nibble, default 1)
+ * @f: clock rate conversion integer Fi (372 by default)
+ * @d: baud rate adjustment integer Di (1 by default)
+ * @fmax: maximum clock frequency for @fi, in kHz
+ * @n: extra guard time integer N (TC1, default 0)
+ * @wi: T=0 waiting time integer WI (TC2, default 10)
+ * @ifsc: T=1 IFSC (first TA for T=1, default 32)
+ * @cwi: T=1 CWI (first TB for T=1, default 13)
+ * @bwi: T=1 BWI (first TB for T=1, default 4)
+ * @edc_crc: T=1 error detection code is CRC (first TC for T=1, bit 0)
+ * @specific: TA2 present: the card is in specific mode
+ * @specific_protocol: the protocol TA2 names
+ * @specific_can_change: TA2 bit 8 clear: the card can change mode
+ * @specific_implicit: TA2 bit 5 set: parameters are implicit, not from TA1
+ * @class_indicator: class indicator (first TA for T=15), 0 when absent
+ * @clock_stop: clock stop indicator (first TA for T=15 bits 8-7)
+ * @has_tck: a TCK byte is present (and was checked)
+ */
+struct scard_atr {
+	u8 raw[SCARD_MAX_ATR];
+	u8 len;
+	bool inverse;
+	u8 hist[SCARD_MAX_HIST];
+	u8 hist_len;
+	u32 protocols;
+	u8 first_protocol;
+	u8 fi;
+	u8 di;
+	u16 f;
+	u8 d;
+	u32 fmax;
+	u8 n;
+	u8 wi;
+	u8 ifsc;
+	u8 cwi;
+	u8 bwi;
+	bool edc_crc;
+	bool specific;
+	u8 specific_protocol;
+	bool specific_can_change;
+	bool specific_implicit;
+	u8 class_indicator;
+	u8 clock_stop;
+	bool has_tck;
+};
+
+int scard_atr_parse(struct scard_atr *atr, const u8 *buf, size_t len);
+u8 scard_atr_inverse_byte(u8 b);
+u16 scard_atr_fi_to_f(u8 fi);
+u32 scard_atr_fi_to_fmax(u8 fi);
+u8 scard_atr_di_to_d(u8 di);
+
+/**
+ * struct scard_params - the protocol parameters in force after SET_PROTOCOL
+ * @protocol: SCARD_PROTOCOL_T0 or SCARD_PROTOCOL_T1
+ * @fi: Fi index in use
+ * @di: Di index in use
+ * @n: extra guard time integer
+ * @wi: T=0 waiting time integer
+ * @ifsc: T=1 IFSC
+ * @ifsd: T=1 IFSD
+ * @cwi: T=1 character waiting integer
+ * @bwi: T=1 block waiting integer
+ * @edc_crc: T=1 uses CRC rather than LRC
+ * @clock_stop: clock stop support (CCID bClockStop encoding)
+ */
+struct scard_params {
+	u32 protocol;
+	u8 fi;
+	u8 di;
+	u8 n;
+	u8 wi;
+	u8 ifsc;
+	u8 ifsd;
+	u8 cwi;
+	u8 bwi;
+	bool edc_crc;
+	u8 clock_stop;
+};
+
+/**
+ * struct scard_apdu - a decoded ISO/IEC 7816-4 command APDU
+ * @cla: class byte
+ * @ins: instruction byte
+ * @p1: parameter 1
+ * @p2: parameter 2
+ * @lc: number of command data bytes (Nc)
+ * @le: expected response length (Ne), 0 when absent
+ * @data: pointer to the @lc command data bytes
+ * @kase: 1, 2, 3 or 4
+ * @extended: the APDU uses extended length fields
+ */
+struct scard_apdu {
+	u8 cla, ins, p1, p2;
+	u32 lc;
+	u32 le;
+	const u8 *data;
+	u8 kase;
+	bool extended;
+};
+
+int scard_apdu_parse(struct scard_apdu *apdu, const u8 *buf, size_t len);
+
+struct scard_reader;
+
+/**
+ * typedef scard_xfr_fn - exchange one unit with the card at the reader's level
+ * @rdr: the reader
+ * @tx: bytes to send (TPDU, block or APDU)
+ * @tx_len: number of bytes in @tx
+ * @rx: buffer for the reply
+ * @rx_size: size of @rx
+ * @rx_len: set to the number of reply bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+typedef int (*scard_xfr_fn)(struct scard_reader *rdr, const u8 *tx,
+			    size_t tx_len, u8 *rx, size_t rx_size,
+			    size_t *rx_len);
+
+int scard_t0_transmit(struct scard_reader *rdr, scard_xfr_fn xfr,
+		      const u8 *cmd, size_t cmd_len, u8 *resp,
+		      size_t resp_size, size_t *resp_len);
+
+/**
+ * struct scard_reader_ops - what a reader driver implements
+ * @open: optional; first open of /dev/scardN. Process context, may sleep.
+ * @close: optional; last close, or deregistration. Process context.
+ * @power: mandatory; @action is SCARD_POWER_DOWN, SCARD_COLD_RESET or
+ *	SCARD_WARM_RESET. On a reset, store the ATR (at most SCARD_MAX_ATR
+ *	bytes) in @atr and its length in @atr_len. Return -ENOMEDIUM when no
+ *	card is present, -ETIMEDOUT when the card is mute. Process context,
+ *	may sleep; called with the reader lock held.
+ * @set_params: optional; tell the reader the protocol parameters chosen by
+ *	SET_PROTOCOL (CCID SetParameters). Same context as @power.
+ * @xfr: mandatory; exchange one unit at the reader's exchange level and
+ *	return the reply. Same context as @power.
+ * @mechanical: optional; SCARD_READER_EJECTS, SCARD_READER_SWALLOWS or
+ *	SCARD_READER_CONFISCATES. Same context as @power.
+ * @escape: optional; vendor escape (IOCTL_CCID_ESCAPE). Same context.
+ *
+ * Every operation is called by the core with the reader's ops rwsem read
+ * locked after checking that the reader is still registered, so none runs
+ * or starts once scard_reader_unregister() has returned.
+ */
+struct scard_reader_ops {
+	int (*open)(struct scard_reader *rdr);
+	void (*close)(struct scard_reader *rdr);
+	int (*power)(struct scard_reader *rdr, u32 action, u8 *atr,
+		     size_t *atr_len);
+	int (*set_params)(struct scard_reader *rdr,
+			  const struct scard_params *params);
+	int (*xfr)(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
+		   u8 *rx, size_t rx_size, size_t *rx_len);
+	int (*mechanical)(struct scard_reader *rdr, u32 function);
+	int (*escape)(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
+		      u8 *rx, size_t rx_size, size_t *rx_len);
+};
+
+/**
+ * struct scard_reader_caps - what the reader can do, filled in before
+ *	scard_reader_register()
+ * @vendor_name: SCARD_ATTR_VENDOR_NAME
+ * @ifd_type: SCARD_ATTR_VENDOR_IFD_TYPE
+ * @ifd_serial: SCARD_ATTR_VENDOR_IFD_SERIAL_NO
+ * @ifd_version: SCARD_ATTR_VENDOR_IFD_VERSION (0xMMmmbbbb)
+ * @channel_id: SCARD_ATTR_CHANNEL_ID (type << 16 | channel number)
+ * @protocols: SCARD_PROTOCOL_T0 and/or SCARD_PROTOCOL_T1
+ * @level: exchange level
+ * @default_clk: default clock, kHz
+ * @max_clk: maximum clock, kHz
+ * @default_rate: default data rate, bps
+ * @max_rate: maximum data rate, bps
+ * @max_ifsd: maximum IFSD
+ * @max_msg: largest unit @xfr can move in either direction, 0 = no limit
+ * @mechanical: SCARD_READER_* mechanical characteristics
+ * @auto_pps: the reader negotiates PPS itself (CCID automatic PPS)
+ * @features_escape: IOCTL_CCID_ESCAPE is offered
+ */
+struct scard_reader_caps {
+	char vendor_name[MAXIMUM_ATTR_STRING_LENGTH + 1];
+	char ifd_type[MAXIMUM_ATTR_STRING_LENGTH + 1];
+	char ifd_serial[MAXIMUM_ATTR_STRING_LENGTH + 1];
+	u32 ifd_version;
+	u32 channel_id;
+	u32 protocols;
+	enum scard_level level;
+	u32 default_clk;
+	u32 max_clk;
+	u32 default_rate;
+	u32 max_rate;
+	u32 max_ifsd;
+	u32 max_msg;
+	u32 mechanical;
+	bool auto_pps;
+	bool features_escape;
+};
+
+/**
+ * struct scard_reader - one reader slot, /dev/scardN
+ * @dev: the class device (its release frees the reader)
+ * @cdev: the character device
+ * @ops: the driver's operations
+ * @caps: the driver's capabilities
+ * @slot: slot number within the physical reader
+ * @ops_sem: read-held around every driver call; write-held to disconnect
+ * @disconnected: set once the driver has unregistered the reader
+ * @lock: serializes card operations (power, protocol, transmit)
+ * @state_lock: protects @state, @event_count and @files (any context)
+ * @state: SCARD_ABSENT .. SCARD_SPECIFIC
+ * @event_count: card insertions and removals seen
+ * @event_wait: woken on every state change and on disconnection
+ * @uevent_work: sends the change uevent from process context
+ * @files: open files, for completing asynchronous card tracking
+ * @open_count: number of open files
+ * @exclusive: a file opened with O_EXCL owns the reader
+ * @atr: the decoded ATR of the powered card
+ * @params: protocol parameters selected by SET_PROTOCOL
+ * @suppress_ifs: SCARD_ATTR_SUPRESS_T1_IFS_REQUEST was set
+ * @perf: performance counters
+ * @priv: driver private data
+ */
+struct scard_reader {
+	struct device dev;
+	struct cdev cdev;
+	const struct scard_reader_ops *ops;
+	struct scard_reader_caps caps;
+	unsigned int slot;
+
+	struct rw_semaphore ops_sem;
+	bool disconnected;
+	struct mutex lock;
+
+	spinlock_t state_lock;
+	u32 state;
+	u32 event_count;
+	wait_queue_head_t event_wait;
+	struct work_struct uevent_work;
+	struct list_head files;
+	unsigned int open_count;
+	bool exclusive;
+
+	struct scard_atr atr;
+	struct scard_params params;
+	bool suppress_ifs;
+	struct scard_perf_cntr perf;
+
+	void *priv;
+};
+
+struct scard_reader *scard_reader_alloc(struct device *parent,
+					const struct scard_reader_ops *ops);
+int scard_reader_register(struct scard_reader *rdr);
+void scard_reader_unregister(struct scard_reader *rdr);
+void scard_reader_put(struct scard_reader *rdr);
+void scard_reader_card_event(struct scard_reader *rdr, bool present);
+
+static inline void scard_reader_set_drvdata(struct scard_reader *rdr,
+					    void *data)
+{
+	rdr->priv = data;
+}
+
+static inline void *scard_reader_get_drvdata(struct scard_reader *rdr)
+{
+	return rdr->priv;
+}
+
+#endif /* _LINUX_SCARD_H */

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * scard: smart card reader character devices (/dev/scardN).
+ *
+ * The command numbers and the byte formats exchanged through
+ * struct scard_dioc are those of Windows' winsmcrd.h, so that code written
+ * against the Windows smart card reader interface carries over. See
+ * Documentation/scard/userspace-api.rst.
+ */
+#ifndef _UAPI_LINUX_SCARD_H
+#define _UAPI_LINUX_SCARD_H
+
+#include <linux/types.h>
+
+/*
+ * Command numbers: SCARD_CTL_CODE(n) = CTL_CODE(FILE_DEVICE_SMARTCARD, n,
+ * METHOD_BUFFERED, FILE_ANY_ACCESS). Decoded with Linux's _IOC() layout they
+ * read as direction none, type 0x00, size 0x31; the userspace API
+ * documentation explains why they collide with no generic VFS ioctl.
+ */
+#define SCARD_FILE_DEVICE_SMARTCARD	0x31U
+#define SCARD_CTL_CODE(n)		((SCARD_FILE_DEVICE_SMARTCARD << 16) | \
+					 ((__u32)(n) << 2))
+
+#define IOCTL_SMARTCARD_POWER		SCARD_CTL_CODE(1)	/* 0x00310004 */
+#define IOCTL_SMARTCARD_GET_ATTRIBUTE	SCARD_CTL_CODE(2)	/* 0x00310008 */
+#define IOCTL_SMARTCARD_SET_ATTRIBUTE	SCARD_CTL_CODE(3)	/* 0x0031000C */
+#define IOCTL_SMARTCARD_CONFISCATE	SCARD_CTL_CODE(4)	/* 0x00310010 */
+#define IOCTL_SMARTCARD_TRANSMIT	SCARD_CTL_CODE(5)	/* 0x00310014 */
+#define IOCTL_SMARTCARD_EJECT		SCARD_CTL_CODE(6)	/* 0x00310018 */
+#define IOCTL_SMARTCARD_SWALLOW		SCARD_CTL_CODE(7)	/* 0x0031001C */
+/* 8 (READ) and 9 (WRITE) are obsolete and answered with ENOTTY. */
+#define IOCTL_SMARTCARD_IS_PRESENT	SCARD_CTL_CODE(10)	/* 0x00310028 */
+#define IOCTL_SMARTCARD_IS_ABSENT	SCARD_CTL_CODE(11)	/* 0x0031002C */
+#define IOCTL_SMARTCARD_SET_PROTOCOL	SCARD_CTL_CODE(12)	/* 0x00310030 */
+#define IOCTL_SMARTCARD_GET_STATE	SCARD_CTL_CODE(14)	/* 0x00310038 */
+#define IOCTL_SMARTCARD_GET_LAST_ERROR	SCARD_CTL_CODE(15)	/* 0x0031003C */
+#define IOCTL_SMARTCARD_GET_PERF_CNTR	SCARD_CTL_CODE(16)	/* 0x00310040 */
+#define IOCTL_SMARTCARD_GET_FEATURE_REQUEST SCARD_CTL_CODE(3400) /* 0x00313520 */
+#define IOCTL_CCID_ESCAPE		SCARD_CTL_CODE(3500)	/* 0x003136B0 */
+
+/**
+ * struct scard_dioc - the argument of every IOCTL_SMARTCARD_* command
+ * @in_buf: user pointer to the input bytes (lpvInBuffer), or 0
+ * @out_buf: user pointer to the output bytes (lpvOutBuffer), or 0
+ * @in_len: number of input bytes (cbInBuffer)
+ * @out_len: size of the output buffer (cbOutBuffer)
+ * @bytes_returned: written by the driver: bytes stored in @out_buf, or on
+ *	EOVERFLOW the output size that would have been needed
+ * @flags: must be 0
+ *
+ * Windows' DeviceIoControl() takes an input and an output buffer; an ioctl
+ * takes one pointer, to this block. Its layout is the same for 32-bit and
+ * 64-bit processes.
+ */
+struct scard_dioc {
+	__u64 in_buf;
+	__u64 out_buf;
+	__u32 in_len;
+	__u32 out_len;
+	__u32 bytes_returned;
+	__u32 flags;
+};
+
+/* IOCTL_SMARTCARD_POWER minor codes (the __u32 input). */
+#define SCARD_POWER_DOWN	0
+#define SCARD_COLD_RESET	1
+#define SCARD_WARM_RESET	2
+
+/* Protocols: Windows values (pcsc-lite's RAW is 4, ours is 0x10000). */
+#define SCARD_PROTOCOL_UNDEFINED	0x00000000U
+#define SCARD_PROTOCOL_T0		0x00000001U
+#define SCARD_PROTOCOL_T1		0x00000002U
+#define SCARD_PROTOCOL_RAW		0x00010000U
+#define SCARD_PROTOCOL_Tx		(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1)
+#define SCARD_PROTOCOL_DEFAULT		0x80000000U
+#define SCARD_PROTOCOL_OPTIMAL		0x00000000U
+
+/* Reader states returned by IOCTL_SMARTCARD_GET_STATE. */
+#define SCARD_UNKNOWN		0
+#define SCARD_ABSENT		1
+#define SCARD_PRESENT		2
+#define SCARD_SWALLOWED		3
+#define SCARD_POWERED		4
+#define SCARD_NEGOTIABLE	5
+#define SCARD_SPECIFIC		6
+
+/* Sizes from winsmcrd.h. */
+#define SCARD_ATR_LENGTH		33
+#define MAXIMUM_ATTR_STRING_LENGTH	32
+#define SCARD_T1_MAX_IFS		254
+
+/* Attribute classes and tags (GET_ATTRIBUTE / SET_ATTRIBUTE). */
+#define SCARD_CLASS_VENDOR_INFO		1
+#define SCARD_CLASS_COMMUNICATIONS	2
+#define SCARD_CLASS_PROTOCOL		3
+#define SCARD_CLASS_POWER_MGMT		4
+#define SCARD_CLASS_SECURITY		5
+#define SCARD_CLASS_MECHANICAL		6
+#define SCARD_CLASS_VENDOR_DEFINED	7
+#define SCARD_CLASS_IFD_PROTOCOL	8
+#define SCARD_CLASS_ICC_STATE		9
+#define SCARD_CLASS_PERF		0x7FFE
+#define SCARD_CLASS_SYSTEM		0x7FFF
+
+#define SCARD_ATTR_VALUE(class, tag)	((((__u32)(class)) << 16) | \
+					 ((__u32)(tag)))
+
+#define SCARD_ATTR_VENDOR_NAME		SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_INFO, 0x0100)
+#define SCARD_ATTR_VENDOR_IFD_TYPE	SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_INFO, 0x0101)
+#define SCARD_ATTR_VENDOR_IFD_VERSION	SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_INFO, 0x0102)
+#define SCARD_ATTR_VENDOR_IFD_SERIAL_NO	SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_INFO, 0x0103)
+#define SCARD_ATTR_CHANNEL_ID		SCARD_ATTR_VALUE(SCARD_CLASS_COMMUNICATIONS, 0x0110)
+#define SCARD_ATTR_PROTOCOL_TYPES	SCARD_ATTR_VALUE(SCARD_CLASS_PROTOCOL, 0x0120)
+#define SCARD_ATTR_ASYNC_PROTOCOL_TYPES	SCARD_ATTR_VALUE(SCARD_CLASS_PROTOCOL, 0x0120)
+#define SCARD_ATTR_DEFAULT_CLK		SCARD_ATTR_VALUE(SCARD_CLASS_PROTOCOL, 0x0121)
+#define SCARD_ATTR_MAX_CLK		SCARD_ATTR_VALUE(SCARD_CLASS_PROTOCOL, 0x0122)
+#define SCARD_ATTR_DEFAULT_DATA_RATE	SCARD_ATTR_VALUE(SCARD_CLASS_PROTOCOL, 0x0123)
+#define SCARD_ATTR_MAX_DATA_RATE	SCARD_ATTR_VALUE(SCARD_CLASS_PROTOCOL, 0x0124)
+#define SCARD_ATTR_MAX_IFSD		SCARD_ATTR_VALUE(SCARD_CLASS_PROTOCOL, 0x0125)
+#define SCARD_ATTR_SYNC_PROTOCOL_TYPES	SCARD_ATTR_VALUE(SCARD_CLASS_PROTOCOL, 0x0126)
+#define SCARD_ATTR_POWER_MGMT_SUPPORT	SCARD_ATTR_VALUE(SCARD_CLASS_POWER_MGMT, 0x0131)
+#define SCARD_ATTR_USER_TO_CARD_AUTH_DEVICE SCARD_ATTR_VALUE(SCARD_CLASS_SECURITY, 0x0140)
+#define SCARD_ATTR_USER_AUTH_INPUT_DEVICE SCARD_ATTR_VALUE(SCARD_CLASS_SECURITY, 0x0142)
+#define SCARD_ATTR_CHARACTERISTICS	SCARD_ATTR_VALUE(SCARD_CLASS_MECHANICAL, 0x0150)
+#define SCARD_ATTR_CURRENT_PROTOCOL_TYPE SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0201)
+#define SCARD_ATTR_CURRENT_CLK		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0202)
+#define SCARD_ATTR_CURRENT_F		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0203)
+#define SCARD_ATTR_CURRENT_D		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0204)
+#define SCARD_ATTR_CURRENT_N		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0205)
+#define SCARD_ATTR_CURRENT_W		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0206)
+#define SCARD_ATTR_CURRENT_IFSC		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0207)
+#define SCARD_ATTR_CURRENT_IFSD		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0208)
+#define SCARD_ATTR_CURRENT_BWT		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x0209)
+#define SCARD_ATTR_CURRENT_CWT		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x020A)
+#define SCARD_ATTR_CURRENT_EBC_ENCODING	SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x020B)
+#define SCARD_ATTR_EXTENDED_BWT		SCARD_ATTR_VALUE(SCARD_CLASS_IFD_PROTOCOL, 0x020C)
+#define SCARD_ATTR_ICC_PRESENCE		SCARD_ATTR_VALUE(SCARD_CLASS_ICC_STATE, 0x0300)
+#define SCARD_ATTR_ICC_INTERFACE_STATUS	SCARD_ATTR_VALUE(SCARD_CLASS_ICC_STATE, 0x0301)
+#define SCARD_ATTR_CURRENT_IO_STATE	SCARD_ATTR_VALUE(SCARD_CLASS_ICC_STATE, 0x0302)
+#define SCARD_ATTR_ATR_STRING		SCARD_ATTR_VALUE(SCARD_CLASS_ICC_STATE, 0x0303)
+#define SCARD_ATTR_ICC_TYPE_PER_ATR	SCARD_ATTR_VALUE(SCARD_CLASS_ICC_STATE, 0x0304)
+#define SCARD_ATTR_ESC_RESET		SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_DEFINED, 0xA000)
+#define SCARD_ATTR_ESC_CANCEL		SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_DEFINED, 0xA003)
+#define SCARD_ATTR_ESC_AUTHREQUEST	SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_DEFINED, 0xA005)
+#define SCARD_ATTR_MAXINPUT		SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_DEFINED, 0xA007)
+#define SCARD_ATTR_VENDOR_SPECIFIC_INFO	SCARD_ATTR_VALUE(SCARD_CLASS_VENDOR_DEFINED, 0xA008)
+#define SCARD_ATTR_DEVICE_UNIT		SCARD_ATTR_VALUE(SCARD_CLASS_SYSTEM, 0x0001)
+#define SCARD_ATTR_DEVICE_IN_USE	SCARD_ATTR_VALUE(SCARD_CLASS_SYSTEM, 0x0002)
+#define SCARD_ATTR_DEVICE_FRIENDLY_NAME_A SCARD_ATTR_VALUE(SCARD_CLASS_SYSTEM, 0x0003)
+#define SCARD_ATTR_DEVICE_SYSTEM_NAME_A	SCARD_ATTR_VALUE(SCARD_CLASS_SYSTEM, 0x0004)
+#define SCARD_ATTR_DEVICE_FRIENDLY_NAME_W SCARD_ATTR_VALUE(SCARD_CLASS_SYSTEM, 0x0005)
+#define SCARD_ATTR_DEVICE_SYSTEM_NAME_W	SCARD_ATTR_VALUE(SCARD_CLASS_SYSTEM, 0x0006)
+#define SCARD_ATTR_SUPRESS_T1_IFS_REQUEST SCARD_ATTR_VALUE(SCARD_CLASS_SYSTEM, 0x0007)
+#define SCARD_PERF_NUM_TRANSMISSIONS	SCARD_ATTR_VALUE(SCARD_CLASS_PERF, 0x0001)
+#define SCARD_PERF_BYTES_TRANSMITTED	SCARD_ATTR_VALUE(SCARD_CLASS_PERF, 0x0002)
+#define SCARD_PERF_TRANSMISSION_TIME	SCARD_ATTR_VALUE(SCARD_CLASS_PERF, 0x0003)
+
+/* SCARD_ATTR_CHANNEL_ID high word and SCARD_ATTR_CHARACTERISTICS bits. */
+#define SCARD_READER_TYPE_SERIAL	0x01
+#define SCARD_READER_TYPE_PARALELL	0x02
+#define SCARD_READER_TYPE_KEYBOARD	0x04
+#define SCARD_READER_TYPE_SCSI		0x08
+#define SCARD_READER_TYPE_IDE		0x10
+#define SCARD_READER_TYPE_USB		0x20
+#define SCARD_READER_TYPE_PCMCIA	0x40
+#define SCARD_READER_TYPE_TPM		0x80
+#define SCARD_READER_TYPE_NFC		0x100
+#define SCARD_READER_TYPE_UICC		0x200
+#define SCARD_READER_TYPE_NGC		0x400
+#define SCARD_READER_TYPE_EMBEDDEDSE	0x800
+#define SCARD_READER_TYPE_VENDOR	0xF0
+
+#define SCARD_READER_SWALLOWS		0x1
+#define SCARD_READER_EJECTS		0x2
+#define SCARD_READER_CONFISCATES	0x4
+#define SCARD_READER_CONTACTLESS	0x8
+
+/**
+ * struct scard_io_request - SCARD_IO_REQUEST, the TRANSMIT header
+ * @protocol: SCARD_PROTOCOL_T0 or SCARD_PROTOCOL_T1, equal to the selected one
+ * @pci_length: sizeof(struct scard_io_request), i.e. 8
+ *
+ * TRANSMIT's input is this header followed by the command bytes; its output
+ * is the same header followed by the response bytes.
+ */
+struct scard_io_request {
+	__u32 protocol;
+	__u32 pci_length;
+};
+
+/**
+ * struct scard_perf_cntr - IOCTL_SMARTCARD_GET_PERF_CNTR output
+ * @size: written by the driver: the size of the structure it knows
+ * @version: SCARD_PERF_CNTR_VERSION
+ * @transmissions: completed TRANSMIT operations
+ * @bytes_sent: command bytes handed to the card
+ * @bytes_received: response bytes received from the card
+ * @transmit_time_ns: time spent in the reader during TRANSMIT, in ns
+ * @retransmissions: blocks sent again by a transmission protocol
+ * @resynchs: T=1 resynchronisations
+ * @wtx_requests: waiting time extensions granted to the card
+ * @protocol_errors: transmissions that ended in EPROTO
+ * @timeouts: transmissions that ended in ETIMEDOUT
+ * @resets: successful cold and warm resets
+ *
+ * Windows publishes no layout for this command, so this one is ours. It is
+ * extensible: fields are only ever appended. The output buffer must hold at
+ * least SCARD_PERF_CNTR_SIZE_VER0 bytes; the driver fills as much of its own
+ * structure as fits and reports that length in bytes_returned.
+ */
+struct scard_perf_cntr {
+	__u32 size;
+	__u32 version;
+	__u64 transmissions;
+	__u64 bytes_sent;
+	__u64 bytes_received;
+	__u64 transmit_time_ns;
+	__u64 retransmissions;
+	__u64 resynchs;
+	__u64 wtx_requests;
+	__u64 protocol_errors;
+	__u64 timeouts;
+	__u64 resets;
+};
+
+#define SCARD_PERF_CNTR_VERSION		1
+#define SCARD_PERF_CNTR_SIZE_VER0	88
+
+/* PC/SC part 10 feature tags returned by GET_FEATURE_REQUEST. */
+#define SCARD_FEATURE_VERIFY_PIN_DIRECT	0x06
+#define SCARD_FEATURE_MODIFY_PIN_DIRECT	0x07
+#define SCARD_FEATURE_IFD_PIN_PROPERTIES 0x0A
+#define SCARD_FEATURE_GET_TLV_PROPERTIES 0x12
+#define SCARD_FEATURE_CCID_ESC_COMMAND	0x13
+
+/**
+ * struct scard_feature_tlv - one GET_FEATURE_REQUEST entry (PC/SC part 10)
+ * @tag: SCARD_FEATURE_*
+ * @length: 4
+ * @value: the control code that performs the feature, big-endian
+ */
+struct scard_feature_tlv {
+	__u8 tag;
+	__u8 length;
+	__u8 value[4];
+};
+
+#endif /* _UAPI_LINUX_SCARD_H */
