@@ -205,8 +205,11 @@ struct scard_reader_caps {
  * @event_wait: woken on every state change and on disconnection
  * @uevent_work: sends the change uevent from process context
  * @files: open files, for completing asynchronous card tracking
+ * @open_lock: serializes open and release accounting
  * @open_count: number of open files
  * @exclusive: a file opened with O_EXCL owns the reader
+ * @registered: the device is visible to user space (under @state_lock)
+ * @gone: unregistration started; card events are ignored (under @state_lock)
  * @atr: the decoded ATR of the powered card
  * @params: protocol parameters selected by SET_PROTOCOL
  * @suppress_ifs: SCARD_ATTR_SUPRESS_T1_IFS_REQUEST was set
@@ -230,8 +233,11 @@ struct scard_reader {
 	wait_queue_head_t event_wait;
 	struct work_struct uevent_work;
 	struct list_head files;
+	struct mutex open_lock;
 	unsigned int open_count;
 	bool exclusive;
+	bool registered;
+	bool gone;
 
 	struct scard_atr atr;
 	struct scard_params params;

@@ -1,0 +1,649 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard core: reader lifetime, /dev/scardN, card state and sysfs.
+ *
+ * Lifetime follows drivers/gnss: a reader is allocated, registered,
+ * unregistered and put. The struct device's release is the only place that
+ * frees it, so open files keep it alive after the driver has gone. Every
+ * driver call runs with ops_sem read-held after a check of @disconnected;
+ * unregistration takes it for writing, so once scard_reader_unregister()
+ * returns no driver operation runs or starts.
+ */
+
+#include <linux/device.h>
+#include <linux/errno.h>
+#include <linux/idr.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/scard.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "scard_core.h"
+
+#define SCARD_MINORS	256
+
+static DEFINE_IDA(scard_minors);
+static dev_t scard_first;
+struct workqueue_struct *scard_wq;
+
+static const char * const scard_state_names[] = {
+	[SCARD_UNKNOWN]		= "unknown",
+	[SCARD_ABSENT]		= "absent",
+	[SCARD_PRESENT]		= "present",
+	[SCARD_SWALLOWED]	= "swallowed",
+	[SCARD_POWERED]		= "powered",
+	[SCARD_NEGOTIABLE]	= "negotiable",
+	[SCARD_SPECIFIC]	= "specific",
+};
+
+static struct scard_reader *to_scard_reader(struct device *dev)
+{
+	return container_of(dev, struct scard_reader, dev);
+}
+
+/**
+ * scard_reader_state() - the card state of a reader
+ * @rdr: the reader
+ *
+ * Context: any.
+ * Return: SCARD_UNKNOWN .. SCARD_SPECIFIC.
+ */
+u32 scard_reader_state(struct scard_reader *rdr)
+{
+	unsigned long flags;
+	u32 state;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	state = rdr->state;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return state;
+}
+
+/**
+ * scard_reader_set_state() - record the outcome of a card operation
+ * @rdr: the reader, with its lock held
+ * @state: SCARD_PRESENT .. SCARD_SPECIFIC
+ *
+ * A removal reported while the operation ran wins: the state stays ABSENT.
+ *
+ * Context: process; the reader lock held.
+ */
+void scard_reader_set_state(struct scard_reader *rdr, u32 state)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (rdr->state > SCARD_ABSENT)
+		rdr->state = state;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	wake_up_interruptible_all(&rdr->event_wait);
+}
+
+/**
+ * scard_reader_lock() - take a reader for a card operation
+ * @rdr: the reader
+ *
+ * Serializes card operations on @rdr and keeps the driver from going away
+ * while one runs. Pair with scard_reader_unlock().
+ *
+ * Context: process; sleeps interruptibly.
+ * Return: 0, -EINTR on a signal, or -ENODEV once the reader is gone.
+ */
+int scard_reader_lock(struct scard_reader *rdr)
+{
+	if (mutex_lock_interruptible(&rdr->lock))
+		return -EINTR;
+	down_read(&rdr->ops_sem);
+	if (rdr->disconnected) {
+		up_read(&rdr->ops_sem);
+		mutex_unlock(&rdr->lock);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/**
+ * scard_reader_unlock() - release a reader taken by scard_reader_lock()
+ * @rdr: the reader
+ */
+void scard_reader_unlock(struct scard_reader *rdr)
+{
+	up_read(&rdr->ops_sem);
+	mutex_unlock(&rdr->lock);
+}
+
+/* Complete the tracking requests that @present satisfies; state_lock held. */
+static void scard_complete_tracking(struct scard_reader *rdr, bool present,
+				    u32 result)
+{
+	struct scard_file *sf;
+
+	list_for_each_entry(sf, &rdr->files, node) {
+		if (sf->track == SCARD_TRACK_NONE)
+			continue;
+		if (!result &&
+		    (sf->track == SCARD_TRACK_PRESENT) != present)
+			continue;
+		sf->track = SCARD_TRACK_NONE;
+		sf->track_done = true;
+		sf->last_error = result;
+	}
+}
+
+/**
+ * scard_reader_card_event() - report a card insertion or removal
+ * @rdr: the reader
+ * @present: a card is now in the reader
+ *
+ * Updates the card state, completes pending IS_PRESENT/IS_ABSENT requests,
+ * wakes waiters and sends a change uevent. Repeated reports of the same
+ * presence are ignored, so drivers may report whatever they poll. Callable
+ * any time between scard_reader_alloc() and scard_reader_unregister(); the
+ * first report sets the initial state without counting as an event.
+ *
+ * Context: any, including hard interrupt and URB completion.
+ */
+void scard_reader_card_event(struct scard_reader *rdr, bool present)
+{
+	unsigned long flags;
+	bool changed = false, notify = false;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (!rdr->gone && (rdr->state == SCARD_UNKNOWN ||
+			   (rdr->state > SCARD_ABSENT) != present)) {
+		changed = true;
+		if (rdr->state != SCARD_UNKNOWN) {
+			rdr->event_count++;
+			notify = rdr->registered;
+		}
+		rdr->state = present ? SCARD_PRESENT : SCARD_ABSENT;
+		rdr->params.protocol = SCARD_PROTOCOL_UNDEFINED;
+		scard_complete_tracking(rdr, present, 0);
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+
+	if (changed)
+		wake_up_interruptible_all(&rdr->event_wait);
+	if (notify)
+		queue_work(scard_wq, &rdr->uevent_work);
+}
+EXPORT_SYMBOL_GPL(scard_reader_card_event);
+
+static void scard_uevent_work(struct work_struct *work)
+{
+	struct scard_reader *rdr = container_of(work, struct scard_reader,
+						uevent_work);
+	char event[32], state[32];
+	char *envp[] = { event, state, NULL };
+	u32 now = scard_reader_state(rdr);
+
+	snprintf(event, sizeof(event), "SCARD_EVENT=%s",
+		 now > SCARD_ABSENT ? "inserted" : "removed");
+	snprintf(state, sizeof(state), "SCARD_STATE=%s",
+		 scard_state_names[now]);
+	kobject_uevent_env(&rdr->dev.kobj, KOBJ_CHANGE, envp);
+}
+
+/**
+ * scard_track() - IS_PRESENT / IS_ABSENT
+ * @sf: the open file asking
+ * @want_present: wait for a card (IS_PRESENT) rather than for none
+ * @nonblock: the file is O_NONBLOCK: return -EINPROGRESS and complete the
+ *	request in the background instead of sleeping
+ *
+ * Context: process; may sleep interruptibly.
+ * Return: 0 when the card state satisfies the request, -EINPROGRESS when
+ * the request now pends, -EBUSY when one already pends on @sf, -EBADFD if
+ * the state is unknown, -EINTR on a signal, -ENODEV when the reader goes.
+ */
+int scard_track(struct scard_file *sf, bool want_present, bool nonblock)
+{
+	struct scard_reader *rdr = sf->rdr;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (rdr->gone)
+		ret = -ENODEV;
+	else if (sf->track != SCARD_TRACK_NONE)
+		ret = -EBUSY;
+	else if (rdr->state == SCARD_UNKNOWN)
+		ret = -EBADFD;
+	else if ((rdr->state > SCARD_ABSENT) == want_present)
+		ret = 0;
+	else if (nonblock)
+		ret = -EINPROGRESS;
+	else
+		ret = 1;
+	if (ret == -EINPROGRESS) {
+		sf->track = want_present ? SCARD_TRACK_PRESENT :
+					   SCARD_TRACK_ABSENT;
+		sf->track_done = false;
+		sf->last_error = EINPROGRESS;
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	if (ret <= 0)
+		return ret;
+
+	ret = wait_event_interruptible(rdr->event_wait,
+				       rdr->gone ||
+				       (scard_reader_state(rdr) > SCARD_ABSENT) ==
+				       want_present);
+	if (ret)
+		return -EINTR;
+	return rdr->gone ? -ENODEV : 0;
+}
+
+/**
+ * scard_transmit_check() - validate a TRANSMIT input
+ * @in: SCARD_IO_REQUEST header and command bytes
+ * @in_len: bytes in @in
+ *
+ * Return: 0, or -EINVAL for a malformed request.
+ */
+int scard_transmit_check(const u8 *in, size_t in_len)
+{
+	struct scard_io_request hdr;
+
+	/* A command is at least CLA INS P1 P2. */
+	if (in_len < SCARD_IO_HDR_LEN + 4 || in_len > SCARD_MAX_TRANSMIT_IN)
+		return -EINVAL;
+	memcpy(&hdr, in, sizeof(hdr));
+	if (hdr.pci_length != SCARD_IO_HDR_LEN)
+		return -EINVAL;
+	return 0;
+}
+
+static void scard_perf_account(struct scard_reader *rdr, int ret,
+			       size_t sent, size_t received, u64 ns)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	rdr->perf.transmit_time_ns += ns;
+	if (!ret) {
+		rdr->perf.transmissions++;
+		rdr->perf.bytes_sent += sent;
+		rdr->perf.bytes_received += received;
+	} else if (ret == -EPROTO) {
+		rdr->perf.protocol_errors++;
+	} else if (ret == -ETIMEDOUT) {
+		rdr->perf.timeouts++;
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+}
+
+static int scard_exchange(struct scard_reader *rdr, const u8 *cmd,
+			  size_t cmd_len, u8 *resp, size_t resp_size,
+			  size_t *resp_len)
+{
+	switch (rdr->caps.level) {
+	case SCARD_LEVEL_APDU:
+	case SCARD_LEVEL_APDU_EXT:
+		return rdr->ops->xfr(rdr, cmd, cmd_len, resp, resp_size,
+				     resp_len);
+	case SCARD_LEVEL_TPDU:
+		if (rdr->params.protocol == SCARD_PROTOCOL_T0)
+			return scard_t0_transmit(rdr, rdr->ops->xfr, cmd,
+						 cmd_len, resp, resp_size,
+						 resp_len);
+		return -EOPNOTSUPP;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/**
+ * scard_transmit() - IOCTL_SMARTCARD_TRANSMIT
+ * @rdr: the reader
+ * @in: SCARD_IO_REQUEST header and command, checked by
+ *	scard_transmit_check()
+ * @in_len: bytes in @in
+ * @out: buffer for the header and the response
+ * @out_size: size of @out
+ * @out_len: set to the bytes stored in @out, or on -EOVERFLOW to the size
+ *	that was needed
+ *
+ * Context: process; takes the reader lock, sleeps.
+ * Return: 0 or a negative errno (see Documentation/scard/userspace-api.rst).
+ */
+int scard_transmit(struct scard_reader *rdr, const u8 *in, size_t in_len,
+		   u8 *out, size_t out_size, size_t *out_len)
+{
+	struct scard_io_request hdr;
+	size_t resp_len = 0;
+	u8 *resp;
+	u64 start;
+	u32 state;
+	int ret;
+
+	memcpy(&hdr, in, sizeof(hdr));
+	resp = kvmalloc(SCARD_MAX_RESP, GFP_KERNEL);
+	if (!resp)
+		return -ENOMEM;
+
+	ret = scard_reader_lock(rdr);
+	if (ret)
+		goto out_free;
+
+	state = scard_reader_state(rdr);
+	if (state <= SCARD_ABSENT)
+		ret = state == SCARD_ABSENT ? -ENOMEDIUM : -EBADFD;
+	else if (state != SCARD_SPECIFIC ||
+		 hdr.protocol != rdr->params.protocol)
+		ret = -EBADFD;
+	if (ret)
+		goto out_unlock;
+
+	start = ktime_get_ns();
+	ret = scard_exchange(rdr, in + SCARD_IO_HDR_LEN,
+			     in_len - SCARD_IO_HDR_LEN, resp, SCARD_MAX_RESP,
+			     &resp_len);
+	scard_perf_account(rdr, ret, in_len - SCARD_IO_HDR_LEN, resp_len,
+			   ktime_get_ns() - start);
+	if (ret)
+		goto out_unlock;
+
+	*out_len = SCARD_IO_HDR_LEN + resp_len;
+	if (*out_len > out_size) {
+		ret = -EOVERFLOW;
+		goto out_unlock;
+	}
+	memcpy(out, &hdr, sizeof(hdr));
+	memcpy(out + SCARD_IO_HDR_LEN, resp, resp_len);
+
+out_unlock:
+	scard_reader_unlock(rdr);
+out_free:
+	kvfree(resp);
+	return ret;
+}
+
+static ssize_t name_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct scard_reader *rdr = to_scard_reader(dev);
+
+	return sysfs_emit(buf, "%s %s\n", rdr->caps.vendor_name,
+			  rdr->caps.ifd_type);
+}
+static DEVICE_ATTR_RO(name);
+
+static ssize_t slot_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_scard_reader(dev)->slot);
+}
+static DEVICE_ATTR_RO(slot);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	u32 state = scard_reader_state(to_scard_reader(dev));
+
+	return sysfs_emit(buf, "%s\n", scard_state_names[state]);
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t protocol_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	struct scard_reader *rdr = to_scard_reader(dev);
+	unsigned long flags;
+	u32 protocol;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	protocol = rdr->state == SCARD_SPECIFIC ? rdr->params.protocol : 0;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+
+	switch (protocol) {
+	case SCARD_PROTOCOL_T0:
+		return sysfs_emit(buf, "T0\n");
+	case SCARD_PROTOCOL_T1:
+		return sysfs_emit(buf, "T1\n");
+	default:
+		return sysfs_emit(buf, "none\n");
+	}
+}
+static DEVICE_ATTR_RO(protocol);
+
+static ssize_t atr_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct scard_reader *rdr = to_scard_reader(dev);
+	u8 atr[SCARD_MAX_ATR];
+	unsigned long flags;
+	size_t i, len = 0;
+	int n = 0;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (rdr->state >= SCARD_POWERED) {
+		len = rdr->atr.len;
+		memcpy(atr, rdr->atr.raw, len);
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+
+	for (i = 0; i < len; i++)
+		n += sysfs_emit_at(buf, n, "%02X", atr[i]);
+	n += sysfs_emit_at(buf, n, "\n");
+	return n;
+}
+static DEVICE_ATTR_RO(atr);
+
+static ssize_t event_count_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct scard_reader *rdr = to_scard_reader(dev);
+	unsigned long flags;
+	u32 count;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	count = rdr->event_count;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return sysfs_emit(buf, "%u\n", count);
+}
+static DEVICE_ATTR_RO(event_count);
+
+static struct attribute *scard_attrs[] = {
+	&dev_attr_name.attr,
+	&dev_attr_slot.attr,
+	&dev_attr_state.attr,
+	&dev_attr_protocol.attr,
+	&dev_attr_atr.attr,
+	&dev_attr_event_count.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(scard);
+
+static struct class scard_class = {
+	.name = "scard",
+	.dev_groups = scard_groups,
+};
+
+static void scard_reader_release(struct device *dev)
+{
+	struct scard_reader *rdr = to_scard_reader(dev);
+
+	ida_free(&scard_minors, MINOR(dev->devt));
+	kfree(rdr);
+}
+
+/**
+ * scard_reader_alloc() - allocate a reader
+ * @parent: the device the reader belongs to (USB interface, tty...), or NULL
+ * @ops: the driver's operations; must outlive the reader's registration
+ *
+ * The driver then fills in @caps, @slot and its private data, reports the
+ * initial card presence with scard_reader_card_event() and calls
+ * scard_reader_register(). Every error path after this call ends with
+ * scard_reader_put().
+ *
+ * Context: process; may sleep.
+ * Return: the reader or an ERR_PTR().
+ */
+struct scard_reader *scard_reader_alloc(struct device *parent,
+					const struct scard_reader_ops *ops)
+{
+	struct scard_reader *rdr;
+	int id, ret;
+
+	if (!ops || !ops->power || !ops->xfr)
+		return ERR_PTR(-EINVAL);
+
+	rdr = kzalloc(sizeof(*rdr), GFP_KERNEL);
+	if (!rdr)
+		return ERR_PTR(-ENOMEM);
+
+	id = ida_alloc_max(&scard_minors, SCARD_MINORS - 1, GFP_KERNEL);
+	if (id < 0) {
+		kfree(rdr);
+		return ERR_PTR(id);
+	}
+
+	rdr->ops = ops;
+	init_rwsem(&rdr->ops_sem);
+	mutex_init(&rdr->lock);
+	mutex_init(&rdr->open_lock);
+	spin_lock_init(&rdr->state_lock);
+	init_waitqueue_head(&rdr->event_wait);
+	INIT_WORK(&rdr->uevent_work, scard_uevent_work);
+	INIT_LIST_HEAD(&rdr->files);
+	rdr->state = SCARD_UNKNOWN;
+	rdr->caps.level = SCARD_LEVEL_TPDU;
+	rdr->perf.size = sizeof(rdr->perf);
+	rdr->perf.version = SCARD_PERF_CNTR_VERSION;
+
+	device_initialize(&rdr->dev);
+	rdr->dev.devt = MKDEV(MAJOR(scard_first), id);
+	rdr->dev.class = &scard_class;
+	rdr->dev.parent = parent;
+	rdr->dev.release = scard_reader_release;
+	dev_set_drvdata(&rdr->dev, rdr);
+	ret = dev_set_name(&rdr->dev, "scard%d", id);
+	if (ret) {
+		put_device(&rdr->dev);
+		return ERR_PTR(ret);
+	}
+
+	cdev_init(&rdr->cdev, &scard_fops);
+	rdr->cdev.owner = THIS_MODULE;
+	return rdr;
+}
+EXPORT_SYMBOL_GPL(scard_reader_alloc);
+
+/**
+ * scard_reader_register() - make a reader visible as /dev/scardN
+ * @rdr: a reader from scard_reader_alloc()
+ *
+ * Context: process; may sleep.
+ * Return: 0 or a negative errno.
+ */
+int scard_reader_register(struct scard_reader *rdr)
+{
+	unsigned long flags;
+	int ret;
+
+	ret = cdev_device_add(&rdr->cdev, &rdr->dev);
+	if (ret) {
+		dev_err(&rdr->dev, "failed to add device: %d\n", ret);
+		return ret;
+	}
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	rdr->registered = true;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(scard_reader_register);
+
+/**
+ * scard_reader_unregister() - remove a reader
+ * @rdr: a registered reader
+ *
+ * Completes pending card tracking with ENODEV, waits for the driver
+ * operation in progress to return, calls @close if the reader is open and
+ * removes /dev/scardN. Open files stay valid and fail with ENODEV. After
+ * this returns the core calls no operation of the driver.
+ *
+ * Context: process; sleeps.
+ */
+void scard_reader_unregister(struct scard_reader *rdr)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	rdr->gone = true;
+	rdr->registered = false;
+	scard_complete_tracking(rdr, false, ENODEV);
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	wake_up_interruptible_all(&rdr->event_wait);
+
+	mutex_lock(&rdr->open_lock);
+	down_write(&rdr->ops_sem);
+	rdr->disconnected = true;
+	if (rdr->open_count && rdr->ops->close)
+		rdr->ops->close(rdr);
+	up_write(&rdr->ops_sem);
+	mutex_unlock(&rdr->open_lock);
+	wake_up_interruptible_all(&rdr->event_wait);
+
+	cancel_work_sync(&rdr->uevent_work);
+	cdev_device_del(&rdr->cdev, &rdr->dev);
+}
+EXPORT_SYMBOL_GPL(scard_reader_unregister);
+
+/**
+ * scard_reader_put() - drop the driver's reference to a reader
+ * @rdr: the reader, or NULL
+ *
+ * The memory is freed when the last open file is closed as well.
+ *
+ * Context: process.
+ */
+void scard_reader_put(struct scard_reader *rdr)
+{
+	if (rdr)
+		put_device(&rdr->dev);
+}
+EXPORT_SYMBOL_GPL(scard_reader_put);
+
+static int __init scard_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&scard_first, 0, SCARD_MINORS, "scard");
+	if (ret)
+		return ret;
+
+	ret = class_register(&scard_class);
+	if (ret)
+		goto err_unregister_chrdev;
+
+	scard_wq = alloc_workqueue("scard", WQ_UNBOUND, 0);
+	if (!scard_wq) {
+		ret = -ENOMEM;
+		goto err_unregister_class;
+	}
+	return 0;
+
+err_unregister_class:
+	class_unregister(&scard_class);
+err_unregister_chrdev:
+	unregister_chrdev_region(scard_first, SCARD_MINORS);
+	return ret;
+}
+module_init(scard_init);
+
+static void __exit scard_exit(void)
+{
+	destroy_workqueue(scard_wq);
+	class_unregister(&scard_class);
+	unregister_chrdev_region(scard_first, SCARD_MINORS);
+	ida_destroy(&scard_minors);
+}
+module_exit(scard_exit);
+
+MODULE_DESCRIPTION("Smart card reader core and driver library");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard: file operations of /dev/scardN.
+ *
+ * Besides the ioctls, a file offers the overlapped TRANSMIT of
+ * Documentation/scard/userspace-api.rst: write() queues a TRANSMIT input,
+ * a work item runs it, read() returns the TRANSMIT output and poll()
+ * reports EPOLLIN when it is there. The result of every asynchronous
+ * operation is kept in the file for IOCTL_SMARTCARD_GET_LAST_ERROR. The
+ * shape follows drivers/char/tpm/tpm-dev-common.c.
+ */
+
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "scard_core.h"
+
+static void scard_xfr_work(struct work_struct *work)
+{
+	struct scard_file *sf = container_of(work, struct scard_file,
+					     xfr_work);
+	struct scard_reader *rdr = sf->rdr;
+	/* Stable while the request is queued: write() refuses a second. */
+	u8 *req = sf->req;
+	unsigned long flags;
+	size_t len = 0;
+	u8 *reply;
+	int ret;
+
+	reply = kvmalloc(SCARD_MAX_TRANSMIT_OUT, GFP_KERNEL);
+	if (reply)
+		ret = scard_transmit(rdr, req, sf->req_len, reply,
+				     SCARD_MAX_TRANSMIT_OUT, &len);
+	else
+		ret = -ENOMEM;
+	if (ret) {
+		kvfree(reply);
+		reply = NULL;
+		len = 0;
+	}
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	sf->req = NULL;
+	sf->reply = reply;
+	sf->reply_len = len;
+	sf->xfr_result = ret;
+	sf->last_error = -ret;
+	sf->xfr_state = SCARD_XFR_DONE;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+
+	kvfree(req);
+	wake_up_interruptible_all(&rdr->event_wait);
+}
+
+static int scard_open(struct inode *inode, struct file *file)
+{
+	struct scard_reader *rdr = container_of(inode->i_cdev,
+						struct scard_reader, cdev);
+	bool excl = file->f_flags & O_EXCL;
+	struct scard_file *sf;
+	unsigned long flags;
+	int ret;
+
+	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+	if (!sf)
+		return -ENOMEM;
+	sf->rdr = rdr;
+	sf->file = file;
+	sf->exclusive = excl;
+	INIT_WORK(&sf->xfr_work, scard_xfr_work);
+
+	get_device(&rdr->dev);
+	mutex_lock(&rdr->open_lock);
+	if (rdr->disconnected) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
+	if (rdr->exclusive || (excl && rdr->open_count)) {
+		ret = -EBUSY;
+		goto err_unlock;
+	}
+	if (!rdr->open_count && rdr->ops->open) {
+		down_read(&rdr->ops_sem);
+		ret = rdr->ops->open(rdr);
+		up_read(&rdr->ops_sem);
+		if (ret)
+			goto err_unlock;
+	}
+	rdr->open_count++;
+	rdr->exclusive = excl;
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	list_add(&sf->node, &rdr->files);
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	mutex_unlock(&rdr->open_lock);
+
+	file->private_data = sf;
+	stream_open(inode, file);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&rdr->open_lock);
+	put_device(&rdr->dev);
+	kfree(sf);
+	return ret;
+}
+
+static int scard_release(struct inode *inode, struct file *file)
+{
+	struct scard_file *sf = file->private_data;
+	struct scard_reader *rdr = sf->rdr;
+	unsigned long flags;
+
+	/* Closing cancels: a queued TRANSMIT never runs, a running one ends. */
+	cancel_work_sync(&sf->xfr_work);
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	list_del(&sf->node);
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+
+	mutex_lock(&rdr->open_lock);
+	if (sf->exclusive)
+		rdr->exclusive = false;
+	if (!--rdr->open_count && !rdr->disconnected && rdr->ops->close) {
+		down_read(&rdr->ops_sem);
+		rdr->ops->close(rdr);
+		up_read(&rdr->ops_sem);
+	}
+	mutex_unlock(&rdr->open_lock);
+
+	kvfree(sf->req);
+	kvfree(sf->reply);
+	kfree(sf);
+	put_device(&rdr->dev);
+	return 0;
+}
+
+static ssize_t scard_write(struct file *file, const char __user *buf,
+			   size_t count, loff_t *off)
+{
+	struct scard_file *sf = file->private_data;
+	struct scard_reader *rdr = sf->rdr;
+	unsigned long flags;
+	u8 *req;
+	int ret;
+
+	if (READ_ONCE(rdr->disconnected))
+		return -ENODEV;
+	if (count < SCARD_IO_HDR_LEN + 4 || count > SCARD_MAX_TRANSMIT_IN)
+		return -EINVAL;
+
+	req = vmemdup_user(buf, count);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	ret = scard_transmit_check(req, count);
+	if (ret) {
+		kvfree(req);
+		return ret;
+	}
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (sf->xfr_state != SCARD_XFR_IDLE) {
+		ret = -EBUSY;
+	} else {
+		sf->req = req;
+		sf->req_len = count;
+		sf->xfr_state = SCARD_XFR_QUEUED;
+		sf->last_error = EINPROGRESS;
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	if (ret) {
+		kvfree(req);
+		return ret;
+	}
+
+	queue_work(scard_wq, &sf->xfr_work);
+	return count;
+}
+
+/* The queued TRANSMIT has finished (or none was queued). */
+static bool scard_xfr_done(struct scard_file *sf)
+{
+	unsigned long flags;
+	bool done;
+
+	spin_lock_irqsave(&sf->rdr->state_lock, flags);
+	done = sf->xfr_state != SCARD_XFR_QUEUED;
+	spin_unlock_irqrestore(&sf->rdr->state_lock, flags);
+	return done;
+}
+
+static ssize_t scard_read(struct file *file, char __user *buf, size_t count,
+			  loff_t *off)
+{
+	struct scard_file *sf = file->private_data;
+	struct scard_reader *rdr = sf->rdr;
+	unsigned long flags;
+	size_t len;
+	u8 *reply;
+	int ret;
+
+	if (!(file->f_flags & O_NONBLOCK)) {
+		ret = wait_event_interruptible(rdr->event_wait,
+					       scard_xfr_done(sf));
+		if (ret)
+			return -EINTR;
+	}
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	switch (sf->xfr_state) {
+	case SCARD_XFR_IDLE:
+		spin_unlock_irqrestore(&rdr->state_lock, flags);
+		return READ_ONCE(rdr->disconnected) ? -ENODEV : 0;
+	case SCARD_XFR_QUEUED:
+		spin_unlock_irqrestore(&rdr->state_lock, flags);
+		return -EAGAIN;
+	case SCARD_XFR_DONE:
+		break;
+	}
+	ret = sf->xfr_result;
+	reply = sf->reply;
+	len = sf->reply_len;
+	if (!ret && len > count) {
+		/* Keep the reply for a read with a large enough buffer. */
+		spin_unlock_irqrestore(&rdr->state_lock, flags);
+		return -EOVERFLOW;
+	}
+	sf->reply = NULL;
+	sf->reply_len = 0;
+	sf->xfr_state = SCARD_XFR_IDLE;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	wake_up_interruptible_all(&rdr->event_wait);
+
+	if (!ret && copy_to_user(buf, reply, len))
+		ret = -EFAULT;
+	kvfree(reply);
+	return ret ? ret : len;
+}
+
+static __poll_t scard_poll(struct file *file, poll_table *wait)
+{
+	struct scard_file *sf = file->private_data;
+	struct scard_reader *rdr = sf->rdr;
+	unsigned long flags;
+	__poll_t mask = 0;
+
+	poll_wait(file, &rdr->event_wait, wait);
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (sf->xfr_state == SCARD_XFR_DONE)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	else if (sf->xfr_state == SCARD_XFR_IDLE && !rdr->gone)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (sf->track_done)
+		mask |= EPOLLPRI;
+	if (rdr->gone)
+		mask |= EPOLLHUP | EPOLLERR;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return mask;
+}
+
+const struct file_operations scard_fops = {
+	.owner		= THIS_MODULE,
+	.open		= scard_open,
+	.release	= scard_release,
+	.read		= scard_read,
+	.write		= scard_write,
+	.poll		= scard_poll,
+	.unlocked_ioctl	= scard_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};

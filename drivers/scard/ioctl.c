@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard: the IOCTL_SMARTCARD_* dispatch table and handlers.
+ *
+ * Every command is one row of scard_ioctls[]: its code, the sizes its
+ * input may have, the smallest output it accepts and the largest it
+ * produces. scard_ioctl() checks a request against its row, copies the
+ * input in, runs the handler on kernel buffers and copies the output back;
+ * nothing below it sees a user pointer. See
+ * Documentation/scard/userspace-api.rst for what each command does.
+ */
+
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "scard_core.h"
+
+#define SCARD_MAX_ESCAPE	65536
+#define SCARD_MAX_FEATURES	64
+
+static u32 scard_get_u32(const u8 *in)
+{
+	u32 v;
+
+	memcpy(&v, in, sizeof(v));
+	return v;
+}
+
+static int scard_put_u32(u8 *out, u32 out_len, u32 v, u32 *returned,
+			 u32 *needed)
+{
+	if (out_len < sizeof(v)) {
+		*needed = sizeof(v);
+		return -EOVERFLOW;
+	}
+	memcpy(out, &v, sizeof(v));
+	*returned = sizeof(v);
+	return 0;
+}
+
+/* Parameters for @protocol from the ATR; @dflt: Fi/Di at their defaults. */
+static void scard_params_from_atr(struct scard_reader *rdr, u32 protocol,
+				  bool dflt, struct scard_params *p)
+{
+	const struct scard_atr *atr = &rdr->atr;
+
+	memset(p, 0, sizeof(*p));
+	p->protocol = protocol;
+	p->fi = dflt ? 1 : atr->fi;
+	p->di = dflt ? 1 : atr->di;
+	p->n = atr->n;
+	p->wi = atr->wi;
+	p->ifsc = atr->ifsc;
+	p->ifsd = rdr->caps.max_ifsd && rdr->caps.max_ifsd <= SCARD_T1_MAX_IFS ?
+		  rdr->caps.max_ifsd : 32;
+	p->cwi = atr->cwi;
+	p->bwi = atr->bwi;
+	p->edc_crc = atr->edc_crc;
+	p->clock_stop = atr->clock_stop;
+}
+
+static void scard_store_params(struct scard_reader *rdr,
+			       const struct scard_params *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	rdr->params = *p;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+}
+
+/*
+ * After a reset: decode the ATR. A card in specific mode (TA2) is ready
+ * for its protocol at once; any other card waits for SET_PROTOCOL.
+ */
+static u32 scard_power_on_state(struct scard_reader *rdr, const u8 *raw,
+				size_t len)
+{
+	struct scard_params params = {};
+	struct scard_atr atr;
+	unsigned long flags;
+	u32 protocol;
+	int ret;
+
+	ret = scard_atr_parse(&atr, raw, len);
+	if (ret) {
+		memset(&atr, 0, sizeof(atr));
+		memcpy(atr.raw, raw, len);
+		atr.len = len;
+	}
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	rdr->atr = atr;
+	rdr->params = params;
+	rdr->perf.resets++;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	if (ret) {
+		dev_dbg(&rdr->dev, "unrecognized ATR\n");
+		return SCARD_POWERED;
+	}
+	if (!atr.specific || atr.specific_protocol > 1)
+		return SCARD_NEGOTIABLE;
+
+	protocol = atr.specific_protocol ? SCARD_PROTOCOL_T1 :
+					   SCARD_PROTOCOL_T0;
+	scard_params_from_atr(rdr, protocol, atr.specific_implicit, &params);
+	if (rdr->ops->set_params && rdr->ops->set_params(rdr, &params))
+		return SCARD_NEGOTIABLE;
+	scard_store_params(rdr, &params);
+	return SCARD_SPECIFIC;
+}
+
+static int scard_ioc_power(struct scard_file *sf, const u8 *in, u32 in_len,
+			   u8 *out, u32 out_len, u32 *returned, u32 *needed)
+{
+	struct scard_reader *rdr = sf->rdr;
+	u32 minor = scard_get_u32(in);
+	u8 atr[SCARD_MAX_ATR];
+	size_t atr_len = 0;
+	u32 state;
+	int ret;
+
+	if (minor > SCARD_WARM_RESET)
+		return -EINVAL;
+	if (minor != SCARD_POWER_DOWN && out_len < SCARD_ATR_LENGTH) {
+		*needed = SCARD_ATR_LENGTH;
+		return -EOVERFLOW;
+	}
+
+	ret = scard_reader_lock(rdr);
+	if (ret)
+		return ret;
+
+	state = scard_reader_state(rdr);
+	if (state == SCARD_ABSENT)
+		ret = -ENOMEDIUM;
+	else if (state == SCARD_UNKNOWN)
+		ret = -EBADFD;
+	else
+		ret = rdr->ops->power(rdr, minor, atr, &atr_len);
+	if (!ret && minor != SCARD_POWER_DOWN &&
+	    (!atr_len || atr_len > SCARD_MAX_ATR))
+		ret = -EPROTO;
+
+	if (ret) {
+		/* A failed reset leaves the card unpowered. */
+		if (ret != -ENODEV && state > SCARD_ABSENT)
+			scard_reader_set_state(rdr, SCARD_PRESENT);
+	} else if (minor == SCARD_POWER_DOWN) {
+		struct scard_params none = {};
+
+		scard_store_params(rdr, &none);
+		scard_reader_set_state(rdr, SCARD_PRESENT);
+	} else {
+		scard_reader_set_state(rdr, scard_power_on_state(rdr, atr,
+								 atr_len));
+		memcpy(out, atr, atr_len);
+		*returned = atr_len;
+	}
+	scard_reader_unlock(rdr);
+	return ret;
+}
+
+static int scard_ioc_set_protocol(struct scard_file *sf, const u8 *in,
+				  u32 in_len, u8 *out, u32 out_len,
+				  u32 *returned, u32 *needed)
+{
+	struct scard_reader *rdr = sf->rdr;
+	u32 mask = scard_get_u32(in);
+	struct scard_params params;
+	u32 state, avail, protocol;
+	int ret;
+
+	if (!(mask & (SCARD_PROTOCOL_Tx | SCARD_PROTOCOL_RAW)))
+		return -EINVAL;
+
+	ret = scard_reader_lock(rdr);
+	if (ret)
+		return ret;
+
+	state = scard_reader_state(rdr);
+	switch (state) {
+	case SCARD_ABSENT:
+		ret = -ENOMEDIUM;
+		goto out_unlock;
+	case SCARD_POWERED:
+		/* Powered, but the ATR made no sense. */
+		ret = -EMEDIUMTYPE;
+		goto out_unlock;
+	case SCARD_NEGOTIABLE:
+		break;
+	case SCARD_SPECIFIC:
+		if (rdr->params.protocol & mask) {
+			protocol = rdr->params.protocol;
+			goto out_done;
+		}
+		/* PPS is only allowed right after the ATR: reset first. */
+		ret = rdr->atr.specific ? -EOPNOTSUPP : -EBADFD;
+		goto out_unlock;
+	default:
+		ret = -EBADFD;
+		goto out_unlock;
+	}
+
+	avail = mask & rdr->atr.protocols & rdr->caps.protocols &
+		SCARD_PROTOCOL_Tx;
+	/* A TPDU reader needs the T=1 block engine, which is not here yet. */
+	if (rdr->caps.level == SCARD_LEVEL_TPDU ||
+	    rdr->caps.level == SCARD_LEVEL_CHAR)
+		avail &= ~SCARD_PROTOCOL_T1;
+	if (!avail) {
+		ret = -EOPNOTSUPP;
+		goto out_unlock;
+	}
+	/* Microsoft's advice: T=1 has precedence over T=0. */
+	protocol = avail & SCARD_PROTOCOL_T1 ? SCARD_PROTOCOL_T1 :
+					       SCARD_PROTOCOL_T0;
+
+	/*
+	 * Without PPS (it comes with the T=1 work) the card keeps the
+	 * default Fi/Di unless the reader negotiates by itself.
+	 */
+	scard_params_from_atr(rdr, protocol,
+			      (mask & SCARD_PROTOCOL_DEFAULT) ||
+			      !rdr->caps.auto_pps, &params);
+	if (rdr->ops->set_params) {
+		ret = rdr->ops->set_params(rdr, &params);
+		if (ret)
+			goto out_unlock;
+	}
+	scard_store_params(rdr, &params);
+	scard_reader_set_state(rdr, SCARD_SPECIFIC);
+
+out_done:
+	ret = scard_put_u32(out, out_len, protocol, returned, needed);
+out_unlock:
+	scard_reader_unlock(rdr);
+	return ret;
+}
+
+static int scard_ioc_transmit(struct scard_file *sf, const u8 *in,
+			      u32 in_len, u8 *out, u32 out_len,
+			      u32 *returned, u32 *needed)
+{
+	size_t len = 0;
+	int ret;
+
+	ret = scard_transmit_check(in, in_len);
+	if (ret)
+		return ret;
+	ret = scard_transmit(sf->rdr, in, in_len, out, out_len, &len);
+	if (ret == -EOVERFLOW)
+		*needed = len;
+	else if (!ret)
+		*returned = len;
+	return ret;
+}
+
+static int scard_ioc_is_present(struct scard_file *sf, const u8 *in,
+				u32 in_len, u8 *out, u32 out_len,
+				u32 *returned, u32 *needed)
+{
+	return scard_track(sf, true, sf->file->f_flags & O_NONBLOCK);
+}
+
+static int scard_ioc_is_absent(struct scard_file *sf, const u8 *in,
+			       u32 in_len, u8 *out, u32 out_len,
+			       u32 *returned, u32 *needed)
+{
+	return scard_track(sf, false, sf->file->f_flags & O_NONBLOCK);
+}
+
+static int scard_ioc_get_state(struct scard_file *sf, const u8 *in,
+			       u32 in_len, u8 *out, u32 out_len,
+			       u32 *returned, u32 *needed)
+{
+	return scard_put_u32(out, out_len, scard_reader_state(sf->rdr),
+			     returned, needed);
+}
+
+static int scard_ioc_get_last_error(struct scard_file *sf, const u8 *in,
+				    u32 in_len, u8 *out, u32 out_len,
+				    u32 *returned, u32 *needed)
+{
+	struct scard_reader *rdr = sf->rdr;
+	unsigned long flags;
+	u32 err;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	err = sf->last_error;
+	sf->track_done = false;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return scard_put_u32(out, out_len, err, returned, needed);
+}
+
+static int scard_ioc_get_perf(struct scard_file *sf, const u8 *in,
+			      u32 in_len, u8 *out, u32 out_len,
+			      u32 *returned, u32 *needed)
+{
+	struct scard_reader *rdr = sf->rdr;
+	struct scard_perf_cntr perf;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	perf = rdr->perf;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+
+	*returned = min_t(u32, out_len, sizeof(perf));
+	memcpy(out, &perf, *returned);
+	return 0;
+}
+
+static int scard_ioc_get_features(struct scard_file *sf, const u8 *in,
+				  u32 in_len, u8 *out, u32 out_len,
+				  u32 *returned, u32 *needed)
+{
+	struct scard_reader *rdr = sf->rdr;
+	struct scard_feature_tlv tlv[1];
+	__be32 val;
+	u32 n = 0;
+
+	if (rdr->caps.features_escape && rdr->ops->escape) {
+		tlv[n].tag = SCARD_FEATURE_CCID_ESC_COMMAND;
+		tlv[n].length = sizeof(tlv[n].value);
+		val = cpu_to_be32(IOCTL_CCID_ESCAPE);
+		memcpy(tlv[n].value, &val, sizeof(val));
+		n++;
+	}
+	if (out_len < n * sizeof(tlv[0])) {
+		*needed = n * sizeof(tlv[0]);
+		return -EOVERFLOW;
+	}
+	memcpy(out, tlv, n * sizeof(tlv[0]));
+	*returned = n * sizeof(tlv[0]);
+	return 0;
+}
+
+static int scard_ioc_escape(struct scard_file *sf, const u8 *in, u32 in_len,
+			    u8 *out, u32 out_len, u32 *returned, u32 *needed)
+{
+	struct scard_reader *rdr = sf->rdr;
+	size_t len = 0;
+	int ret;
+
+	if (!rdr->caps.features_escape || !rdr->ops->escape)
+		return -EOPNOTSUPP;
+
+	ret = scard_reader_lock(rdr);
+	if (ret)
+		return ret;
+	ret = rdr->ops->escape(rdr, in, in_len, out, out_len, &len);
+	scard_reader_unlock(rdr);
+	if (ret == -EOVERFLOW)
+		*needed = len;
+	else if (!ret)
+		*returned = len;
+	return ret;
+}
+
+static int scard_mechanical(struct scard_file *sf, u32 function)
+{
+	struct scard_reader *rdr = sf->rdr;
+	int ret;
+
+	if (!(rdr->caps.mechanical & function) || !rdr->ops->mechanical)
+		return -EOPNOTSUPP;
+
+	ret = scard_reader_lock(rdr);
+	if (ret)
+		return ret;
+	ret = rdr->ops->mechanical(rdr, function);
+	scard_reader_unlock(rdr);
+	return ret;
+}
+
+static int scard_ioc_eject(struct scard_file *sf, const u8 *in, u32 in_len,
+			   u8 *out, u32 out_len, u32 *returned, u32 *needed)
+{
+	return scard_mechanical(sf, SCARD_READER_EJECTS);
+}
+
+static int scard_ioc_swallow(struct scard_file *sf, const u8 *in,
+			     u32 in_len, u8 *out, u32 out_len, u32 *returned,
+			     u32 *needed)
+{
+	return scard_mechanical(sf, SCARD_READER_SWALLOWS);
+}
+
+static int scard_ioc_confiscate(struct scard_file *sf, const u8 *in,
+				u32 in_len, u8 *out, u32 out_len,
+				u32 *returned, u32 *needed)
+{
+	return scard_mechanical(sf, SCARD_READER_CONFISCATES);
+}
+
+static int scard_ioc_get_attribute(struct scard_file *sf, const u8 *in,
+				   u32 in_len, u8 *out, u32 out_len,
+				   u32 *returned, u32 *needed)
+{
+	return scard_attr_get(sf->rdr, scard_get_u32(in), out, out_len,
+			      returned, needed);
+}
+
+static int scard_ioc_set_attribute(struct scard_file *sf, const u8 *in,
+				   u32 in_len, u8 *out, u32 out_len,
+				   u32 *returned, u32 *needed)
+{
+	return scard_attr_set(sf->rdr, in, in_len);
+}
+
+#define SCARD_IOC(_code, _min_in, _max_in, _min_out, _max_out, _fn)	\
+	{ .code = _code, .min_in = _min_in, .max_in = _max_in,		\
+	  .min_out = _min_out, .max_out = _max_out, .handler = _fn }
+
+static const struct scard_ioctl_desc scard_ioctls[] = {
+	SCARD_IOC(IOCTL_SMARTCARD_POWER, 4, 4, 0, SCARD_MAX_ATR,
+		  scard_ioc_power),
+	SCARD_IOC(IOCTL_SMARTCARD_GET_ATTRIBUTE, 4, 4, 0, 256,
+		  scard_ioc_get_attribute),
+	SCARD_IOC(IOCTL_SMARTCARD_SET_ATTRIBUTE, 4, 4 + 256, 0, 0,
+		  scard_ioc_set_attribute),
+	SCARD_IOC(IOCTL_SMARTCARD_CONFISCATE, 0, 0, 0, 0,
+		  scard_ioc_confiscate),
+	SCARD_IOC(IOCTL_SMARTCARD_TRANSMIT, SCARD_IO_HDR_LEN + 4,
+		  SCARD_MAX_TRANSMIT_IN, SCARD_IO_HDR_LEN + 2,
+		  SCARD_MAX_TRANSMIT_OUT, scard_ioc_transmit),
+	SCARD_IOC(IOCTL_SMARTCARD_EJECT, 0, 0, 0, 0, scard_ioc_eject),
+	SCARD_IOC(IOCTL_SMARTCARD_SWALLOW, 0, 0, 0, 0, scard_ioc_swallow),
+	SCARD_IOC(IOCTL_SMARTCARD_IS_PRESENT, 0, 0, 0, 0,
+		  scard_ioc_is_present),
+	SCARD_IOC(IOCTL_SMARTCARD_IS_ABSENT, 0, 0, 0, 0, scard_ioc_is_absent),
+	SCARD_IOC(IOCTL_SMARTCARD_SET_PROTOCOL, 4, 4, 4, 4,
+		  scard_ioc_set_protocol),
+	SCARD_IOC(IOCTL_SMARTCARD_GET_STATE, 0, 0, 4, 4, scard_ioc_get_state),
+	{ .code = IOCTL_SMARTCARD_GET_LAST_ERROR, .min_out = 4, .max_out = 4,
+	  .offline_ok = true, .handler = scard_ioc_get_last_error },
+	SCARD_IOC(IOCTL_SMARTCARD_GET_PERF_CNTR, 0, 0,
+		  SCARD_PERF_CNTR_SIZE_VER0, sizeof(struct scard_perf_cntr),
+		  scard_ioc_get_perf),
+	SCARD_IOC(IOCTL_SMARTCARD_GET_FEATURE_REQUEST, 0, 0, 0,
+		  SCARD_MAX_FEATURES, scard_ioc_get_features),
+	SCARD_IOC(IOCTL_CCID_ESCAPE, 0, SCARD_MAX_ESCAPE, 0,
+		  SCARD_MAX_ESCAPE, scard_ioc_escape),
+};
+
+/**
+ * scard_ioctl_find() - the table row of an ioctl code
+ * @code: the command
+ *
+ * Return: the row, or NULL for a code scard does not know.
+ */
+VISIBLE_IF_KUNIT const struct scard_ioctl_desc *scard_ioctl_find(u32 code)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(scard_ioctls); i++)
+		if (scard_ioctls[i].code == code)
+			return &scard_ioctls[i];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_ioctl_find);
+
+/**
+ * scard_ioctl_check() - check a parameter block against its table row
+ * @desc: the row
+ * @dioc: the parameter block
+ * @needed: set to the smallest output size on -EOVERFLOW
+ *
+ * Return: 0, -EINVAL for non-zero flags or an input size out of range, or
+ * -EOVERFLOW for an output buffer below the minimum.
+ */
+VISIBLE_IF_KUNIT int scard_ioctl_check(const struct scard_ioctl_desc *desc,
+				       const struct scard_dioc *dioc,
+				       u32 *needed)
+{
+	if (dioc->flags)
+		return -EINVAL;
+	if (dioc->in_len < desc->min_in || dioc->in_len > desc->max_in)
+		return -EINVAL;
+	if (dioc->out_len < desc->min_out) {
+		*needed = desc->min_out;
+		return -EOVERFLOW;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(scard_ioctl_check);
+
+/**
+ * scard_ioctl() - the unlocked_ioctl of /dev/scardN
+ * @file: the open file
+ * @cmd: an IOCTL_SMARTCARD_* code
+ * @arg: user pointer to a struct scard_dioc
+ *
+ * Return: 0 or a negative errno; bytes_returned in the parameter block is
+ * written on success and on -EOVERFLOW.
+ */
+long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct scard_file *sf = file->private_data;
+	struct scard_dioc __user *uarg = (void __user *)arg;
+	const struct scard_ioctl_desc *desc;
+	u32 returned = 0, needed = 0, out_size;
+	void __user *ubuf;
+	struct scard_dioc dioc;
+	u8 *in = NULL, *out = NULL;
+	int ret;
+
+	desc = scard_ioctl_find(cmd);
+	if (!desc)
+		return -ENOTTY;
+	if (copy_from_user(&dioc, uarg, sizeof(dioc)))
+		return -EFAULT;
+	ret = scard_ioctl_check(desc, &dioc, &needed);
+	if (ret && ret != -EOVERFLOW)
+		return ret;
+	if (ret)
+		goto out_report;
+	if (!desc->offline_ok && READ_ONCE(sf->rdr->disconnected))
+		return -ENODEV;
+
+	out_size = min(dioc.out_len, desc->max_out);
+	ubuf = u64_to_user_ptr(dioc.out_buf);
+	if (out_size && !access_ok(ubuf, out_size))
+		return -EFAULT;
+
+	if (dioc.in_len) {
+		in = vmemdup_user(u64_to_user_ptr(dioc.in_buf), dioc.in_len);
+		if (IS_ERR(in))
+			return PTR_ERR(in);
+	}
+	if (out_size) {
+		out = kvzalloc(out_size, GFP_KERNEL);
+		if (!out) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+	}
+
+	ret = desc->handler(sf, in, dioc.in_len, out, out_size, &returned,
+			    &needed);
+	if (!ret && returned && copy_to_user(ubuf, out, returned))
+		ret = -EFAULT;
+
+out_free:
+	kvfree(out);
+	kvfree(in);
+	if (ret && ret != -EOVERFLOW)
+		return ret;
+out_report:
+	if (ret == -EOVERFLOW)
+		returned = needed;
+	if (put_user(returned, &uarg->bytes_returned))
+		return -EFAULT;
+	return ret;
+}
