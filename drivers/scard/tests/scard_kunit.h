@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * scard KUnit suites: one module, scard_kunit.ko, registers them all.
+ */
+#ifndef _SCARD_KUNIT_H
+#define _SCARD_KUNIT_H
+
+#include <kunit/test.h>
+
+extern struct kunit_suite scard_atr_suite;
+extern struct kunit_suite scard_t0_suite;
+extern struct kunit_suite scard_ccid_msg_suite;
+extern struct kunit_suite scard_ioctl_suite;
+
+#endif /* _SCARD_KUNIT_H */
