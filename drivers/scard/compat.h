@@ -6,16 +6,10 @@
 #ifndef _SCARD_COMPAT_H
 #define _SCARD_COMPAT_H
 
-#if __has_include(<kunit/visibility.h>)
-#include <kunit/visibility.h>
-#else
-/* Before 6.3: no test-only exports; nothing uses them there. */
-#define VISIBLE_IF_KUNIT static
-#define EXPORT_SYMBOL_IF_KUNIT(symbol)
-#endif
+#include <linux/version.h>
 
 /* 6.12 moved the unaligned access helpers to <linux/unaligned.h>. */
-#if __has_include(<linux/unaligned.h>)
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>

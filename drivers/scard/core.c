@@ -122,10 +122,11 @@ static void scard_complete_tracking(struct scard_reader *rdr, bool present,
 	struct scard_file *sf;
 
 	list_for_each_entry(sf, &rdr->files, node) {
+		bool wants_card = sf->track == SCARD_TRACK_PRESENT;
+
 		if (sf->track == SCARD_TRACK_NONE)
 			continue;
-		if (!result &&
-		    (sf->track == SCARD_TRACK_PRESENT) != present)
+		if (!result && present != wants_card)
 			continue;
 		sf->track = SCARD_TRACK_NONE;
 		sf->track_done = true;
@@ -148,12 +149,13 @@ static void scard_complete_tracking(struct scard_reader *rdr, bool present,
  */
 void scard_reader_card_event(struct scard_reader *rdr, bool present)
 {
+	bool changed = false, notify = false, had_card;
 	unsigned long flags;
-	bool changed = false, notify = false;
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
+	had_card = rdr->state > SCARD_ABSENT;
 	if (!rdr->gone && (rdr->state == SCARD_UNKNOWN ||
-			   (rdr->state > SCARD_ABSENT) != present)) {
+			   present != had_card)) {
 		changed = true;
 		if (rdr->state != SCARD_UNKNOWN) {
 			rdr->event_count++;
@@ -176,14 +178,17 @@ static void scard_uevent_work(struct work_struct *work)
 {
 	struct scard_reader *rdr = container_of(work, struct scard_reader,
 						uevent_work);
-	char event[32], state[32];
-	char *envp[] = { event, state, NULL };
 	u32 now = scard_reader_state(rdr);
+	char event[32], state[32];
+	char *envp[3];
 
 	snprintf(event, sizeof(event), "SCARD_EVENT=%s",
 		 now > SCARD_ABSENT ? "inserted" : "removed");
 	snprintf(state, sizeof(state), "SCARD_STATE=%s",
 		 scard_state_names[now]);
+	envp[0] = event;
+	envp[1] = state;
+	envp[2] = NULL;
 	kobject_uevent_env(&rdr->dev.kobj, KOBJ_CHANGE, envp);
 }
 

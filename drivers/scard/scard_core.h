@@ -9,6 +9,8 @@
 #include <linux/scard.h>
 #include <linux/types.h>
 
+#include <kunit/visibility.h>
+
 #include "compat.h"
 
 /* Largest TRANSMIT input and output: header plus an extended APDU. */

@@ -42,7 +42,6 @@ enum scard_level {
 	SCARD_LEVEL_APDU_EXT,
 };
 
-
 /**
  * struct scard_params - the protocol parameters in force after SET_PROTOCOL
  * @protocol: SCARD_PROTOCOL_T0 or SCARD_PROTOCOL_T1
@@ -225,15 +224,15 @@ struct scard_reader {
 
 	struct rw_semaphore ops_sem;
 	bool disconnected;
-	struct mutex lock;
+	struct mutex lock;		/* serializes card operations */
 
-	spinlock_t state_lock;
+	spinlock_t state_lock;		/* card state, files, counters */
 	u32 state;
 	u32 event_count;
 	wait_queue_head_t event_wait;
 	struct work_struct uevent_work;
 	struct list_head files;
-	struct mutex open_lock;
+	struct mutex open_lock;		/* open_count, exclusive */
 	unsigned int open_count;
 	bool exclusive;
 	bool registered;
