@@ -321,7 +321,7 @@ static int scard_ioc_get_features(struct scard_file *sf, const u8 *in,
 	__be32 val;
 	u32 n = 0;
 
-	if (rdr->caps.features_escape && rdr->ops->escape) {
+	if (rdr->caps.features_escape) {
 		tlv[n].tag = SCARD_FEATURE_CCID_ESC_COMMAND;
 		tlv[n].length = sizeof(tlv[n].value);
 		val = cpu_to_be32(IOCTL_CCID_ESCAPE);
@@ -344,13 +344,17 @@ static int scard_ioc_escape(struct scard_file *sf, const u8 *in, u32 in_len,
 	size_t len = 0;
 	int ret;
 
-	if (!rdr->caps.features_escape || !rdr->ops->escape)
+	if (!rdr->caps.features_escape)
 		return -EOPNOTSUPP;
 
+	/* The ops may only be looked at while the reader is locked. */
 	ret = scard_reader_lock(rdr);
 	if (ret)
 		return ret;
-	ret = rdr->ops->escape(rdr, in, in_len, out, out_len, &len);
+	if (rdr->ops->escape)
+		ret = rdr->ops->escape(rdr, in, in_len, out, out_len, &len);
+	else
+		ret = -EOPNOTSUPP;
 	scard_reader_unlock(rdr);
 	if (ret == -EOVERFLOW)
 		*needed = len;
@@ -364,13 +368,16 @@ static int scard_mechanical(struct scard_file *sf, u32 function)
 	struct scard_reader *rdr = sf->rdr;
 	int ret;
 
-	if (!(rdr->caps.mechanical & function) || !rdr->ops->mechanical)
+	if (!(rdr->caps.mechanical & function))
 		return -EOPNOTSUPP;
 
 	ret = scard_reader_lock(rdr);
 	if (ret)
 		return ret;
-	ret = rdr->ops->mechanical(rdr, function);
+	if (rdr->ops->mechanical)
+		ret = rdr->ops->mechanical(rdr, function);
+	else
+		ret = -EOPNOTSUPP;
 	scard_reader_unlock(rdr);
 	return ret;
 }
