@@ -41,3 +41,12 @@ clean:
 	-$(MAKE) -C tools/lib/scard clean
 	-$(MAKE) -C tools/scard clean
 	-$(MAKE) -C tools/testing/selftests/scard clean
+
+# Test harness (tools/testing/vm): every test on both kernels in QEMU, and the
+# interactive demo. CHECK_ARGS: e.g. "--kernel 6.1 --keep-going"
+# (tools/testing/vm/run-tests --help).
+check:
+	$(SCARD_ROOT)/tools/testing/vm/run-tests $(CHECK_ARGS)
+
+demo:
+	$(SCARD_ROOT)/tools/testing/vm/demo

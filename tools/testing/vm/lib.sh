@@ -41,3 +41,7 @@ take_machine_lock() {
 }
 
 nproc_build() { nproc 2>/dev/null || echo 2; }
+
+# The harness may be started from `make check`: do not leak the parent make's
+# flags (-n, -s, jobserver) into the builds it runs.
+unset MAKEFLAGS MFLAGS MAKELEVEL

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Run every scard test present in the guest; stdout is the results channel.
+# Each suite starts with "# scard-suite: <kind>/<name>" and ends with
+# "# scard-suite-exit: <status>"; the host (tap-summary.py) counts leaf
+# ok/not ok lines per suite. Absent pieces are simply skipped.
+export PATH=/scard/bin:/bin:/sbin:/usr/bin:/usr/sbin
+export SCARD_IN_VM=1
+
+# settings file (kselftest convention: timeout=N), default 300 s
+suite_timeout() {
+	t=$(sed -n 's/^timeout=//p' "$1/settings" 2>/dev/null | head -n1)
+	echo "${t:-300}"
+}
+
+run_suite() { # kind/name timeout command...
+	name=$1 t=$2
+	shift 2
+	echo "# scard-suite: $name"
+	echo "scard-tests: start $name" >/dev/console
+	timeout -s KILL "$t" "$@" </dev/null 2>/tmp/stderr
+	rc=$?
+	if [ -s /tmp/stderr ]; then
+		sed 's/^/# stderr: /' /tmp/stderr | tail -n 50
+		{ echo "--- stderr of $name:"; cat /tmp/stderr; } >/dev/console
+	fi
+	[ $rc -eq 137 ] && echo "# $name: killed after ${t}s timeout"
+	echo "# scard-suite-exit: $rc"
+	echo "scard-tests: end $name rc=$rc" >/dev/console
+}
+
+# 1. KUnit: the suites ran when scard_kunit.ko was loaded; copy their KTAP.
+if grep -qw scard_kunit /tmp/scard-loaded-modules 2>/dev/null; then
+	for d in /sys/kernel/debug/kunit/*/; do
+		[ -r "$d/results" ] || continue
+		s=$(basename "$d")
+		echo "# scard-suite: kunit/$s"
+		cat "$d/results"
+		echo "# scard-suite-exit: 0"
+	done
+fi
+
+# 2. kselftests
+if [ -d /scard/selftests ]; then
+	t=$(suite_timeout /scard/selftests)
+	for p in /scard/selftests/*; do
+		[ -f "$p" ] && [ -x "$p" ] || continue
+		(cd /scard/selftests && run_suite "kselftest/$(basename "$p")" "$t" "$p")
+	done
+fi
+
+# 3. integration scenarios
+if [ -d /scard/scenarios ]; then
+	t=$(suite_timeout /scard/scenarios)
+	for p in /scard/scenarios/*.sh; do
+		[ -f "$p" ] || continue
+		run_suite "scenario/$(basename "$p" .sh)" "$t" sh "$p"
+	done
+fi
+exit 0

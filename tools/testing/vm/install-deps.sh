@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install (idempotently, non-interactively) every Debian 12 package the scard
+# build and VM test harness need. Runs apt-get update at most once, and only
+# when something is missing.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+pkgs=(
+	# toolchain and build of modules / user space
+	gcc make libc6-dev python3 git libpcsclite-dev pkg-config
+	# kernel builds (debug 6.12 kernel and out-of-tree modules for both)
+	linux-source-6.12 linux-headers-amd64 linux-image-amd64
+	bc bison flex libelf-dev libssl-dev dwarves kmod xz-utils zstd sparse
+	# VM harness
+	qemu-system-x86 qemu-utils busybox-static cpio gzip libnss3-tools
+	rsync util-linux coreutils
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$st" in
+	ii*) ;;
+	*) missing+=("$p") ;;
+	esac
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	say "dependencies: all ${#pkgs[@]} packages installed"
+	exit 0
+fi
+
+say "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt_opts=(-y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install "${apt_opts[@]}" --no-install-recommends "${missing[@]}" </dev/null

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Build the gzip'd cpio initramfs of a scard test VM.
+#
+# usage: mkinitramfs.sh -o OUT [-k KO_DIR] [-u KREL] [-s STAGE_DIR]
+#   -k KO_DIR   our modules (*.ko) built for the VM's kernel
+#   -u KREL     also add the USB host stack (xhci_pci and its dependencies)
+#               from /lib/modules/KREL, for kernels where it is modular
+#   -s STAGE    user space staged by run-tests: STAGE/bin/* -> /scard/bin,
+#               STAGE/selftests/* -> /scard/selftests
+# Always added: busybox (static) with applet links, guest/init as /init,
+# guest/* scripts, scenarios/*.sh. Dynamic executables get their libraries.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+out= ko_dir= usb_krel= stage=
+while getopts 'o:k:u:s:' opt; do
+	case "$opt" in
+	o) out=$OPTARG ;;
+	k) ko_dir=$OPTARG ;;
+	u) usb_krel=$OPTARG ;;
+	s) stage=$OPTARG ;;
+	*) die "usage: $0 -o OUT [-k KO_DIR] [-u KREL] [-s STAGE_DIR]" ;;
+	esac
+done
+[ -n "$out" ] || die "usage: $0 -o OUT [-k KO_DIR] [-u KREL] [-s STAGE_DIR]"
+
+root=$(mktemp -d /tmp/scard-initramfs.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,etc,lib,lib64} \
+	"$root"/scard/{bin,modules/usb,selftests,scenarios}
+
+# Copy an executable; for a dynamic ELF also its shared libraries and loader.
+add_exe() { # src dst
+	install -m 0755 "$1" "$2"
+	if ldd "$1" >/dev/null 2>&1; then # fails for static executables
+		local lib
+		for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+		done
+	fi
+}
+
+# busybox + applets
+bb=$(command -v busybox) || die "busybox missing (package busybox-static)"
+install -m 0755 "$bb" "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list-full); do
+	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'root:x:0:' >"$root/etc/group"
+
+# init and guest scripts
+install -m 0755 "$VM_DIR/guest/init" "$root/init"
+install -m 0755 "$VM_DIR/guest/run-guest-tests.sh" "$VM_DIR/guest/demo.sh" "$root/scard/"
+install -m 0755 "$VM_DIR/guest/vmctl" "$root/scard/bin/"
+for f in "$VM_DIR"/scenarios/*.sh; do
+	[ -f "$f" ] && install -m 0755 "$f" "$root/scard/scenarios/"
+done
+
+# modules: load.order = everything in insmod order, ours.order = ours only
+: >"$root/scard/modules/load.order"
+: >"$root/scard/modules/ours.order"
+if [ -n "$usb_krel" ]; then
+	for m in xhci_pci; do
+		# modprobe prints "insmod <path>" in dependency order ("builtin" if =y)
+		modprobe -S "$usb_krel" --show-depends "$m" | while read -r what path _; do
+			[ "$what" = insmod ] || continue
+			base=$(basename "$path")
+			case "$base" in
+			*.ko.xz) xz -dc "$path" >"$root/scard/modules/usb/${base%.xz}"; base=${base%.xz} ;;
+			*.ko.zst) zstd -qdc "$path" >"$root/scard/modules/usb/${base%.zst}"; base=${base%.zst} ;;
+			*.ko.gz) gzip -dc "$path" >"$root/scard/modules/usb/${base%.gz}"; base=${base%.gz} ;;
+			*) cp "$path" "$root/scard/modules/usb/" ;;
+			esac
+			grep -qxF "usb/$base" "$root/scard/modules/load.order" ||
+				echo "usb/$base" >>"$root/scard/modules/load.order"
+		done
+	done
+fi
+if [ -n "$ko_dir" ] && compgen -G "$ko_dir/*.ko" >/dev/null; then
+	cp "$ko_dir"/*.ko "$root/scard/modules/"
+	# Order our modules by their "depends" (within our set); KUnit last.
+	declare -A deps=()
+	names=()
+	for ko in "$ko_dir"/*.ko; do
+		n=$(basename "$ko" .ko)
+		names+=("$n")
+		deps[$n]=$(modinfo -F depends "$ko" | tr ',' ' ')
+	done
+	done_list=" "
+	for _ in "${names[@]}"; do
+		for n in "${names[@]}"; do
+			case "$done_list" in *" $n "*) continue ;; esac
+			case "$n" in *kunit*) continue ;; esac
+			ok=1
+			for d in ${deps[$n]}; do
+				d=${d//-/_}
+				case " ${names[*]} " in *" $d "*) ;; *) continue ;; esac
+				case "$done_list" in *" $d "*) ;; *) ok=0 ;; esac
+			done
+			[ "$ok" -eq 1 ] && done_list="$done_list$n "
+		done
+	done
+	for n in "${names[@]}"; do
+		case "$done_list" in *" $n "*) ;; *) done_list="$done_list$n " ;; esac
+	done
+	for n in $done_list; do
+		echo "$n.ko" >>"$root/scard/modules/ours.order"
+		echo "$n.ko" >>"$root/scard/modules/load.order"
+	done
+fi
+
+# user space
+if [ -n "$stage" ]; then
+	for f in "$stage"/bin/*; do
+		[ -f "$f" ] && add_exe "$f" "$root/scard/bin/$(basename "$f")"
+	done
+	for f in "$stage"/selftests/*; do
+		[ -f "$f" ] || continue
+		if [ -x "$f" ]; then add_exe "$f" "$root/scard/selftests/$(basename "$f")"
+		else install -m 0644 "$f" "$root/scard/selftests/"; fi
+	done
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+	mknod -m 600 "$root/dev/console" c 5 1
+	mknod -m 666 "$root/dev/null" c 1 3
+fi
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner 0:0 --quiet) | gzip -6 >"$out.tmp"
+mv "$out.tmp" "$out"
+say "initramfs $out ($(du -h "$out" | cut -f1)): modules: $(tr '\n' ' ' <"$root/scard/modules/load.order")"
