@@ -1,0 +1,1247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard_ccid: USB CCID (class 0x0B) smart card readers.
+ *
+ * One struct scard_reader per slot. The message format lives in
+ * ccid_msg.c (scard.ko); this file moves the messages over the bulk
+ * endpoints and turns NotifySlotChange interrupts into card events.
+ *
+ * Exchanges: CCID allows commands to different slots to overlap, up to
+ * bMaxCCIDBusySlots, but this driver keeps one bulk exchange in flight
+ * per device (io_mutex, shared by all slots). bSeq grows by one per
+ * command and is checked on every answer; stale answers are dropped.
+ * The bulk URBs are the driver's own, so that disconnect can poison them
+ * and an exchange in progress ends at once with -ENODEV.
+ *
+ * Models: drivers/usb/class/cdc-wdm.c, cdc-acm.c, usb-skeleton.c.
+ */
+
+#include <linux/completion.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/usb.h>
+#include <linux/workqueue.h>
+#include <linux/scard.h>
+
+#include "ccid_msg.h"
+
+/* Slots beyond this many are ignored (bMaxSlotIndex may say up to 256). */
+#define CCID_MAX_SLOTS		8
+/* Largest message: an extended APDU (65544 bytes) plus the header. */
+#define CCID_MAX_MSG		(CCID_HDR_SIZE + SCARD_MAX_APDU)
+/* Smallest dwMaxCCIDMessageLength we accept (one full-speed packet). */
+#define CCID_MIN_MSG		64
+
+#define CCID_CMD_TIMEOUT_MS	3000	/* status, power off, parameters */
+#define CCID_POWER_TIMEOUT_MS	5000	/* IccPowerOn: activation + ATR */
+#define CCID_OUT_TIMEOUT_MS	5000	/* the bulk OUT stage alone */
+#define CCID_ABORT_TIMEOUT_MS	1000
+#define CCID_MAX_WAIT_MS	300000	/* any one exchange, extensions too */
+#define CCID_MAX_STALE		8	/* stale answers dropped per exchange */
+#define CCID_MAX_ZLP		8	/* empty bulk IN completions tolerated */
+#define CCID_MAX_CHAIN		1024	/* response chaining rounds */
+#define CCID_POLL_MS		1000	/* presence polling without interrupt */
+
+/*
+ * QEMU 7.2's usb-ccid (08e6:4433) silently drops answers longer than
+ * 384 bytes although it advertises 65554 (BULK_IN_BUF_SIZE).
+ */
+#define CCID_QUIRK_MAX_MSG_384	BIT(0)
+#define CCID_QEMU_MAX_MSG	384
+
+static bool escape;
+module_param(escape, bool, 0444);
+MODULE_PARM_DESC(escape,
+		 "Offer IOCTL_CCID_ESCAPE: pass vendor commands to the reader (default: off)");
+
+static unsigned int xfr_timeout_ms = 10000;
+module_param(xfr_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(xfr_timeout_ms,
+		 "Minimum time to wait for a card's answer to XfrBlock, in ms (default: 10000)");
+
+struct ccid_dev;
+
+/**
+ * struct ccid_slot - one slot, one /dev/scardN
+ * @ccid: the device
+ * @rdr: the scard reader
+ * @index: bSlot
+ * @registered: scard_reader_register() succeeded
+ * @timeout_ms: XfrBlock timeout under the parameters in force
+ */
+struct ccid_slot {
+	struct ccid_dev *ccid;
+	struct scard_reader *rdr;
+	u8 index;
+	bool registered;
+	unsigned int timeout_ms;
+};
+
+/**
+ * struct ccid_dev - one bound CCID interface
+ * @udev: the USB device
+ * @intf: the CCID interface
+ * @desc: its class descriptor
+ * @nslots: number of slots driven (at most CCID_MAX_SLOTS)
+ * @max_msg: largest bulk message, header included
+ * @quirks: CCID_QUIRK_*
+ * @io_mutex: one bulk exchange at a time; protects everything below up to
+ *	@in_pipe
+ * @seq: bSeq of the next command
+ * @out_buf: bulk OUT buffer, @max_msg bytes
+ * @in_buf: bulk IN buffer, @max_msg bytes
+ * @out_urb: bulk OUT URB
+ * @in_urb: bulk IN URB
+ * @out_done: @out_urb completed
+ * @in_done: @in_urb completed
+ * @out_pipe: bulk OUT pipe
+ * @in_pipe: bulk IN pipe
+ * @int_urb: interrupt IN URB (NotifySlotChange), NULL without endpoint
+ * @int_buf: its buffer
+ * @int_work: resubmits @int_urb after an error (clears a halt first)
+ * @poll_work: polls the slots when there is no interrupt endpoint
+ * @rescan_work: asks every slot for its status and reports presence
+ * @lock: protects the flags below (any context)
+ * @disconnected: the interface is going away
+ * @stopped: suspended or being reset: no interrupt URB, no new I/O
+ * @int_halted: the interrupt endpoint stalled
+ * @rescan_power_off: the next rescan powers down active cards
+ * @slots: the slots
+ */
+struct ccid_dev {
+	struct usb_device *udev;
+	struct usb_interface *intf;
+	struct scard_ccid_desc desc;
+	unsigned int nslots;
+	size_t max_msg;
+	unsigned long quirks;
+
+	struct mutex io_mutex;		/* one exchange at a time */
+	u8 seq;
+	u8 *out_buf;
+	u8 *in_buf;
+	struct urb *out_urb;
+	struct urb *in_urb;
+	struct completion out_done;
+	struct completion in_done;
+	unsigned int out_pipe;
+	unsigned int in_pipe;
+
+	struct urb *int_urb;
+	u8 *int_buf;
+	struct delayed_work int_work;
+	struct delayed_work poll_work;
+	struct work_struct rescan_work;
+
+	spinlock_t lock;		/* the flags below */
+	bool disconnected;
+	bool stopped;
+	bool int_halted;
+	bool rescan_power_off;
+
+	struct ccid_slot slots[CCID_MAX_SLOTS];
+};
+
+static struct device *ccid_dev(struct ccid_dev *ccid)
+{
+	return &ccid->intf->dev;
+}
+
+static bool ccid_gone(struct ccid_dev *ccid)
+{
+	unsigned long flags;
+	bool gone;
+
+	spin_lock_irqsave(&ccid->lock, flags);
+	gone = ccid->disconnected;
+	spin_unlock_irqrestore(&ccid->lock, flags);
+	return gone;
+}
+
+static bool ccid_can_io(struct ccid_dev *ccid)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&ccid->lock, flags);
+	ok = !ccid->disconnected && !ccid->stopped;
+	spin_unlock_irqrestore(&ccid->lock, flags);
+	return ok;
+}
+
+static void ccid_bulk_complete(struct urb *urb)
+{
+	complete(urb->context);
+}
+
+/*
+ * Submit @urb and wait for it, uninterruptibly but at most @timeout
+ * jiffies: an exchange that has started must be finished or aborted
+ * before the next one, or the reader and the driver lose step.
+ */
+static int ccid_submit_wait(struct ccid_dev *ccid, struct urb *urb,
+			    struct completion *done, unsigned long timeout)
+{
+	bool expired = false;
+	int ret;
+
+	reinit_completion(done);
+	ret = usb_submit_urb(urb, GFP_KERNEL);
+	if (ret)
+		return ret == -EPERM || ret == -ENODEV ? -ENODEV : ret;
+
+	if (!wait_for_completion_timeout(done, max(timeout, 1UL))) {
+		usb_kill_urb(urb);
+		expired = true;
+	}
+
+	switch (urb->status) {
+	case 0:
+		return 0;
+	case -ENOENT:
+	case -ECONNRESET:
+	case -ESHUTDOWN:
+	case -ENODEV:
+		if (ccid_gone(ccid))
+			return -ENODEV;
+		return expired ? -ETIMEDOUT : -EIO;
+	case -EPIPE:
+		return -EPIPE;
+	case -EOVERFLOW:
+		return -EPROTO;
+	default:
+		return -EIO;
+	}
+}
+
+/*
+ * Abort the command @slot/@seq after a timeout: control ABORT, then the
+ * bulk Abort with the same bSlot/bSeq, then read until its SlotStatus
+ * (CCID 5.3.1). QEMU STALLs the control request and fails the bulk Abort
+ * as not supported; both are fine.
+ */
+static void ccid_abort(struct ccid_dev *ccid, u8 slot, u8 seq)
+{
+	struct scard_ccid_resp resp;
+	unsigned int i;
+	int len, ret;
+
+	if (ccid_gone(ccid))
+		return;
+
+	ret = usb_control_msg(ccid->udev, usb_sndctrlpipe(ccid->udev, 0),
+			      CCID_REQ_ABORT,
+			      USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
+			      seq << 8 | slot,
+			      ccid->intf->cur_altsetting->desc.bInterfaceNumber,
+			      NULL, 0, CCID_ABORT_TIMEOUT_MS);
+	if (ret < 0)
+		dev_dbg(ccid_dev(ccid), "control ABORT: %d\n", ret);
+
+	len = scard_ccid_build_abort(ccid->out_buf, ccid->max_msg, slot, seq);
+	if (len < 0)
+		return;
+	ccid->out_urb->transfer_buffer_length = len;
+	ret = ccid_submit_wait(ccid, ccid->out_urb, &ccid->out_done,
+			       msecs_to_jiffies(CCID_ABORT_TIMEOUT_MS));
+	if (ret)
+		return;
+
+	for (i = 0; i < CCID_MAX_STALE; i++) {
+		ret = ccid_submit_wait(ccid, ccid->in_urb, &ccid->in_done,
+				       msecs_to_jiffies(CCID_ABORT_TIMEOUT_MS));
+		if (ret)
+			return;
+		if (!ccid->in_urb->actual_length)
+			continue;
+		ret = scard_ccid_parse_response(&resp, ccid->in_buf,
+						ccid->in_urb->actual_length,
+						CCID_PC_TO_RDR_ABORT, slot, seq);
+		/* The late answer to the aborted command has our bSeq too. */
+		if (ret != -EPROTO && ret != -EAGAIN && ret != -EINPROGRESS)
+			return;
+	}
+}
+
+/*
+ * Send the @len-byte command in out_buf and wait up to @timeout_ms for
+ * its answer, which is validated into @resp (pointing into in_buf).
+ * Caller holds io_mutex.
+ */
+static int ccid_transact(struct ccid_dev *ccid, size_t len,
+			 unsigned int timeout_ms, struct scard_ccid_resp *resp)
+{
+	u8 req = ccid->out_buf[0], slot = ccid->out_buf[5];
+	u8 seq = ccid->out_buf[6];
+	unsigned int stale = 0, zlp = 0, total = timeout_ms;
+	unsigned long deadline;
+	int ret;
+
+	lockdep_assert_held(&ccid->io_mutex);
+	if (ccid_gone(ccid))
+		return -ENODEV;
+
+	/* Never URB_ZERO_PACKET: QEMU would STALL the empty "message". */
+	ccid->out_urb->transfer_buffer_length = len;
+	ret = ccid_submit_wait(ccid, ccid->out_urb, &ccid->out_done,
+			       msecs_to_jiffies(CCID_OUT_TIMEOUT_MS));
+	if (ret) {
+		if (ret == -EPIPE) {
+			usb_clear_halt(ccid->udev, ccid->out_pipe);
+			ret = -EIO;
+		}
+		if (ret != -ENODEV)
+			dev_warn_ratelimited(ccid_dev(ccid),
+					     "command %02x: bulk OUT failed: %d\n",
+					     req, ret);
+		return ret;
+	}
+
+	deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	for (;;) {
+		long left = (long)(deadline - jiffies);
+
+		if (left <= 0)
+			ret = -ETIMEDOUT;
+		else
+			ret = ccid_submit_wait(ccid, ccid->in_urb,
+					       &ccid->in_done, left);
+		if (ret == -ETIMEDOUT) {
+			dev_dbg_ratelimited(ccid_dev(ccid),
+					    "command %02x seq %u: timeout\n",
+					    req, seq);
+			ccid_abort(ccid, slot, seq);
+			return ccid_gone(ccid) ? -ENODEV : -ETIMEDOUT;
+		}
+		if (ret == -EPIPE) {
+			usb_clear_halt(ccid->udev, ccid->in_pipe);
+			return -EIO;
+		}
+		if (ret)
+			return ret;
+
+		/* QEMU on xHCI: the ZLP after a 64-multiple answer. */
+		if (!ccid->in_urb->actual_length) {
+			if (++zlp > CCID_MAX_ZLP)
+				return -EPROTO;
+			continue;
+		}
+
+		ret = scard_ccid_parse_response(resp, ccid->in_buf,
+						ccid->in_urb->actual_length,
+						req, slot, seq);
+		switch (ret) {
+		case -EAGAIN:
+			dev_dbg_ratelimited(ccid_dev(ccid),
+					    "dropped answer with seq %u, want %u\n",
+					    resp->seq, seq);
+			if (++stale > CCID_MAX_STALE)
+				return -EPROTO;
+			continue;
+		case -EINPROGRESS: {
+			unsigned int ext = timeout_ms * max_t(u8, resp->error, 1);
+
+			ext = min_t(unsigned int, ext, CCID_MAX_WAIT_MS);
+			total += ext;
+			if (total > CCID_MAX_WAIT_MS) {
+				ccid_abort(ccid, slot, seq);
+				return -ETIMEDOUT;
+			}
+			deadline = jiffies + msecs_to_jiffies(ext);
+			continue;
+		}
+		case -EPROTO:
+			dev_warn_ratelimited(ccid_dev(ccid),
+					     "command %02x: bad answer %*ph\n",
+					     req, CCID_HDR_SIZE, ccid->in_buf);
+			return ret;
+		default:
+			return ret;
+		}
+	}
+}
+
+static int ccid_lock(struct ccid_dev *ccid)
+{
+	if (mutex_lock_interruptible(&ccid->io_mutex))
+		return -EINTR;
+	if (!ccid_can_io(ccid)) {
+		mutex_unlock(&ccid->io_mutex);
+		return ccid_gone(ccid) ? -ENODEV : -EAGAIN;
+	}
+	return 0;
+}
+
+static int ccid_get_slot_status(struct ccid_slot *s,
+				struct scard_ccid_resp *resp)
+{
+	struct ccid_dev *ccid = s->ccid;
+	int len;
+
+	len = scard_ccid_build_get_slot_status(ccid->out_buf, ccid->max_msg,
+					       s->index, ccid->seq++);
+	if (len < 0)
+		return len;
+	return ccid_transact(ccid, len, CCID_CMD_TIMEOUT_MS, resp);
+}
+
+static int ccid_power_off(struct ccid_slot *s)
+{
+	struct ccid_dev *ccid = s->ccid;
+	struct scard_ccid_resp resp;
+	int len, ret;
+
+	len = scard_ccid_build_icc_power_off(ccid->out_buf, ccid->max_msg,
+					     s->index, ccid->seq++);
+	if (len < 0)
+		return len;
+	ret = ccid_transact(ccid, len, CCID_CMD_TIMEOUT_MS, &resp);
+	if (!ret && resp.icc_status == CCID_ICC_ABSENT)
+		ret = -ENOMEDIUM;
+	return ret;
+}
+
+static int ccid_power_on(struct ccid_slot *s, u8 *atr, size_t *atr_len)
+{
+	struct ccid_dev *ccid = s->ccid;
+	struct scard_ccid_resp resp = {};
+	u8 select = CCID_POWER_AUTO;
+	int len, ret;
+
+	for (;;) {
+		len = scard_ccid_build_icc_power_on(ccid->out_buf,
+						    ccid->max_msg, s->index,
+						    ccid->seq++, select);
+		if (len < 0)
+			return len;
+		/*
+		 * On failure QEMU 7.2 still sends an ATR (maybe stale): only
+		 * the status counts.
+		 */
+		ret = ccid_transact(ccid, len, CCID_POWER_TIMEOUT_MS, &resp);
+		/* bError 7: bPowerSelect refused; try 5 V explicitly. */
+		if (ret == -EINVAL && resp.error == 7 &&
+		    select == CCID_POWER_AUTO) {
+			select = CCID_POWER_5V;
+			continue;
+		}
+		break;
+	}
+	if (ret)
+		return ret;
+	if (resp.icc_status == CCID_ICC_ABSENT)
+		return -ENOMEDIUM;
+	if (!resp.data_len)
+		return -EPROTO;
+	if (resp.data_len > SCARD_MAX_ATR)
+		dev_warn_ratelimited(ccid_dev(ccid),
+				     "slot %u: ATR of %zu bytes truncated\n",
+				     s->index, resp.data_len);
+	*atr_len = min_t(size_t, resp.data_len, SCARD_MAX_ATR);
+	memcpy(atr, resp.data, *atr_len);
+	s->timeout_ms = xfr_timeout_ms;
+	return 0;
+}
+
+static int ccid_power(struct scard_reader *rdr, u32 action, u8 *atr,
+		      size_t *atr_len)
+{
+	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+	struct ccid_dev *ccid = s->ccid;
+	int ret;
+
+	ret = ccid_lock(ccid);
+	if (ret)
+		return ret;
+
+	switch (action) {
+	case SCARD_POWER_DOWN:
+		ret = ccid_power_off(s);
+		break;
+	case SCARD_COLD_RESET:
+		ret = ccid_power_off(s);
+		if (ret == -ENODEV)
+			break;
+		ret = ccid_power_on(s, atr, atr_len);
+		break;
+	case SCARD_WARM_RESET:
+		/* IccPowerOn on a powered card is a warm reset. */
+		ret = ccid_power_on(s, atr, atr_len);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+
+	mutex_unlock(&ccid->io_mutex);
+	return ret;
+}
+
+static int ccid_set_params(struct scard_reader *rdr,
+			   const struct scard_params *params)
+{
+	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+	struct ccid_dev *ccid = s->ccid;
+	struct scard_ccid_resp resp;
+	unsigned int wait;
+	int len, ret;
+
+	ret = ccid_lock(ccid);
+	if (ret)
+		return ret;
+
+	len = scard_ccid_build_set_parameters(ccid->out_buf, ccid->max_msg,
+					      s->index, ccid->seq++, params,
+					      rdr->atr.inverse);
+	if (len < 0) {
+		ret = len;
+		goto out;
+	}
+	ret = ccid_transact(ccid, len, CCID_CMD_TIMEOUT_MS, &resp);
+	/* A reader that configures itself from the ATR may refuse. */
+	if (ret == -EOPNOTSUPP &&
+	    (ccid->desc.features & (CCID_FEAT_AUTO_CONF_ATR |
+				    CCID_FEAT_AUTO_PARAM_NEG))) {
+		dev_dbg(ccid_dev(ccid), "slot %u: SetParameters refused\n",
+			s->index);
+		ret = 0;
+	}
+	if (ret)
+		goto out;
+
+	/* The reader times the card; allow twice that plus a margin. */
+	wait = scard_ccid_wait_ms(params, ccid->desc.default_clock);
+	s->timeout_ms = clamp_t(unsigned int, 2 * wait + 1000, xfr_timeout_ms,
+				CCID_MAX_WAIT_MS);
+out:
+	mutex_unlock(&ccid->io_mutex);
+	return ret;
+}
+
+static int ccid_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
+		    u8 *rx, size_t rx_size, size_t *rx_len)
+{
+	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+	struct ccid_dev *ccid = s->ccid;
+	struct scard_ccid_resp resp;
+	unsigned int round;
+	size_t got = 0;
+	int len, ret;
+
+	if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
+		return -EMSGSIZE;
+
+	ret = ccid_lock(ccid);
+	if (ret)
+		return ret;
+
+	len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
+					 s->index, ccid->seq++, 0,
+					 CCID_CHAIN_NONE, tx, tx_len);
+	for (round = 0; ; round++) {
+		if (len < 0) {
+			ret = len;
+			break;
+		}
+		ret = ccid_transact(ccid, len, s->timeout_ms, &resp);
+		if (ret)
+			break;
+		/* QEMU answers an absent or unpowered card with "success". */
+		if (resp.icc_status != CCID_ICC_ACTIVE) {
+			ret = resp.icc_status == CCID_ICC_ABSENT ?
+			      -ENOMEDIUM : -EIO;
+			break;
+		}
+		if (resp.data_len > rx_size - got) {
+			ret = -EOVERFLOW;
+			break;
+		}
+		memcpy(rx + got, resp.data, resp.data_len);
+		got += resp.data_len;
+
+		/* APDU level: the reader chains a long response. */
+		if (resp.specific != CCID_CHAIN_BEGIN &&
+		    resp.specific != CCID_CHAIN_CONTINUE)
+			break;
+		if (round >= CCID_MAX_CHAIN) {
+			ret = -EPROTO;
+			break;
+		}
+		len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
+						 s->index, ccid->seq++, 0,
+						 CCID_CHAIN_EMPTY, NULL, 0);
+	}
+	if (!ret)
+		*rx_len = got;
+
+	mutex_unlock(&ccid->io_mutex);
+	return ret;
+}
+
+static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
+		       u8 *rx, size_t rx_size, size_t *rx_len)
+{
+	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+	struct ccid_dev *ccid = s->ccid;
+	struct scard_ccid_resp resp;
+	int len, ret;
+
+	if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
+		return -EMSGSIZE;
+
+	ret = ccid_lock(ccid);
+	if (ret)
+		return ret;
+
+	len = scard_ccid_build_escape(ccid->out_buf, ccid->max_msg, s->index,
+				      ccid->seq++, tx, tx_len);
+	if (len < 0) {
+		ret = len;
+		goto out;
+	}
+	ret = ccid_transact(ccid, len, xfr_timeout_ms, &resp);
+	if (ret)
+		goto out;
+	if (resp.data_len > rx_size) {
+		ret = -EOVERFLOW;
+		goto out;
+	}
+	memcpy(rx, resp.data, resp.data_len);
+	*rx_len = resp.data_len;
+out:
+	mutex_unlock(&ccid->io_mutex);
+	return ret;
+}
+
+static const struct scard_reader_ops ccid_ops = {
+	.power = ccid_power,
+	.set_params = ccid_set_params,
+	.xfr = ccid_xfr,
+};
+
+static const struct scard_reader_ops ccid_ops_escape = {
+	.power = ccid_power,
+	.set_params = ccid_set_params,
+	.xfr = ccid_xfr,
+	.escape = ccid_escape,
+};
+
+/*
+ * Ask every slot for its status and report the presence. With
+ * @power_off, cards found active are powered down first: the core's
+ * state after (re)discovery is "present, unpowered" (QEMU 7.2 even
+ * reports a freshly inserted card as active before any IccPowerOn).
+ */
+static void ccid_rescan(struct ccid_dev *ccid, bool power_off)
+{
+	struct scard_ccid_resp resp;
+	unsigned int i;
+	bool present;
+	int ret;
+
+	for (i = 0; i < ccid->nslots; i++) {
+		struct ccid_slot *s = &ccid->slots[i];
+
+		mutex_lock(&ccid->io_mutex);
+		if (!ccid_can_io(ccid)) {
+			mutex_unlock(&ccid->io_mutex);
+			return;
+		}
+		ret = ccid_get_slot_status(s, &resp);
+		present = !ret && resp.icc_status != CCID_ICC_ABSENT;
+		if (present && power_off && resp.icc_status == CCID_ICC_ACTIVE)
+			ccid_power_off(s);
+		mutex_unlock(&ccid->io_mutex);
+
+		if (ret) {
+			if (ret != -ENODEV)
+				dev_warn_ratelimited(ccid_dev(ccid),
+						     "slot %u: GetSlotStatus failed: %d\n",
+						     i, ret);
+			continue;
+		}
+		scard_reader_card_event(s->rdr, present);
+	}
+}
+
+static void ccid_rescan_work(struct work_struct *work)
+{
+	struct ccid_dev *ccid = container_of(work, struct ccid_dev,
+					     rescan_work);
+	bool power_off;
+
+	spin_lock_irq(&ccid->lock);
+	power_off = ccid->rescan_power_off;
+	ccid->rescan_power_off = false;
+	spin_unlock_irq(&ccid->lock);
+
+	ccid_rescan(ccid, power_off);
+}
+
+static void ccid_schedule_rescan(struct ccid_dev *ccid, bool power_off)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ccid->lock, flags);
+	if (!ccid->disconnected && !ccid->stopped) {
+		ccid->rescan_power_off |= power_off;
+		schedule_work(&ccid->rescan_work);
+	}
+	spin_unlock_irqrestore(&ccid->lock, flags);
+}
+
+static void ccid_poll_work(struct work_struct *work)
+{
+	struct ccid_dev *ccid = container_of(to_delayed_work(work),
+					     struct ccid_dev, poll_work);
+	struct scard_ccid_resp resp;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ccid->nslots; i++) {
+		/* Skip a round rather than queue behind a long exchange. */
+		if (!mutex_trylock(&ccid->io_mutex))
+			break;
+		ret = !ccid_can_io(ccid) ? -ENODEV :
+		      ccid_get_slot_status(&ccid->slots[i], &resp);
+		mutex_unlock(&ccid->io_mutex);
+		if (!ret)
+			scard_reader_card_event(ccid->slots[i].rdr,
+						resp.icc_status != CCID_ICC_ABSENT);
+	}
+
+	spin_lock_irq(&ccid->lock);
+	if (!ccid->disconnected && !ccid->stopped)
+		schedule_delayed_work(&ccid->poll_work,
+				      msecs_to_jiffies(CCID_POLL_MS));
+	spin_unlock_irq(&ccid->lock);
+}
+
+static void ccid_handle_interrupt(struct ccid_dev *ccid, const u8 *buf,
+				  size_t len)
+{
+	u32 present, changed;
+	unsigned int i;
+
+	if (!len)
+		return;
+
+	switch (buf[0]) {
+	case CCID_RDR_TO_PC_NOTIFY_SLOT_CHANGE:
+		if (scard_ccid_parse_slot_change(buf, len, ccid->nslots,
+						 &present, &changed)) {
+			dev_warn_ratelimited(ccid_dev(ccid),
+					     "short NotifySlotChange (%zu bytes)\n",
+					     len);
+			return;
+		}
+		for (i = 0; i < ccid->nslots; i++)
+			if (changed & BIT(i))
+				scard_reader_card_event(ccid->slots[i].rdr,
+							present & BIT(i));
+		break;
+	case CCID_RDR_TO_PC_HARDWARE_ERROR:
+		dev_warn_ratelimited(ccid_dev(ccid), "hardware error: %*ph\n",
+				     (int)min_t(size_t, len, 8), buf);
+		break;
+	default:
+		dev_dbg_ratelimited(ccid_dev(ccid),
+				    "unknown interrupt message %02x\n", buf[0]);
+		break;
+	}
+}
+
+/* Retry the interrupt URB later, unless stopping. Any context. */
+static void ccid_int_retry(struct ccid_dev *ccid, bool halted)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ccid->lock, flags);
+	if (!ccid->disconnected && !ccid->stopped) {
+		ccid->int_halted |= halted;
+		schedule_delayed_work(&ccid->int_work, HZ / 2);
+	}
+	spin_unlock_irqrestore(&ccid->lock, flags);
+}
+
+static void ccid_int_complete(struct urb *urb)
+{
+	struct ccid_dev *ccid = urb->context;
+	int status = urb->status;
+	int ret;
+
+	switch (status) {
+	case 0:
+		ccid_handle_interrupt(ccid, urb->transfer_buffer,
+				      urb->actual_length);
+		break;
+	case -ENOENT:
+	case -ECONNRESET:
+	case -ESHUTDOWN:
+	case -ENODEV:
+		return;
+	case -EPIPE:
+		ccid_int_retry(ccid, true);
+		return;
+	case -EPROTO:
+	case -EILSEQ:
+	case -ETIME:
+	case -EOVERFLOW:
+		dev_dbg_ratelimited(ccid_dev(ccid), "interrupt IN: %d\n",
+				    status);
+		ccid_int_retry(ccid, false);
+		return;
+	default:
+		dev_warn_ratelimited(ccid_dev(ccid), "interrupt IN: %d\n",
+				     status);
+		break;
+	}
+
+	ret = usb_submit_urb(urb, GFP_ATOMIC);
+	if (ret && ret != -EPERM && ret != -ENODEV) {
+		dev_warn_ratelimited(ccid_dev(ccid),
+				     "cannot resubmit interrupt URB: %d\n", ret);
+		ccid_int_retry(ccid, false);
+	}
+}
+
+static void ccid_int_work(struct work_struct *work)
+{
+	struct ccid_dev *ccid = container_of(to_delayed_work(work),
+					     struct ccid_dev, int_work);
+	bool halted, stop;
+	int ret;
+
+	spin_lock_irq(&ccid->lock);
+	halted = ccid->int_halted;
+	ccid->int_halted = false;
+	stop = ccid->disconnected || ccid->stopped;
+	spin_unlock_irq(&ccid->lock);
+	if (stop)
+		return;
+
+	if (halted) {
+		ret = usb_clear_halt(ccid->udev, ccid->int_urb->pipe);
+		if (ret)
+			dev_dbg_ratelimited(ccid_dev(ccid),
+					    "clear interrupt halt: %d\n", ret);
+	}
+	ret = usb_submit_urb(ccid->int_urb, GFP_KERNEL);
+	if (ret && ret != -EPERM && ret != -ENODEV) {
+		dev_warn_ratelimited(ccid_dev(ccid),
+				     "cannot resubmit interrupt URB: %d\n", ret);
+		ccid_int_retry(ccid, false);
+		return;
+	}
+	/* Notifications may have been lost meanwhile. */
+	if (!ret)
+		ccid_schedule_rescan(ccid, false);
+}
+
+static int ccid_start_events(struct ccid_dev *ccid, gfp_t gfp)
+{
+	int ret;
+
+	if (!ccid->int_urb) {
+		schedule_delayed_work(&ccid->poll_work,
+				      msecs_to_jiffies(CCID_POLL_MS));
+		return 0;
+	}
+	ret = usb_submit_urb(ccid->int_urb, gfp);
+	if (ret)
+		dev_err(ccid_dev(ccid), "cannot submit interrupt URB: %d\n",
+			ret);
+	return ret;
+}
+
+/* Stop the event sources and wait for their work; @poison for good. */
+static void ccid_stop_events(struct ccid_dev *ccid, bool poison)
+{
+	cancel_delayed_work_sync(&ccid->int_work);
+	cancel_delayed_work_sync(&ccid->poll_work);
+	cancel_work_sync(&ccid->rescan_work);
+	if (poison)
+		usb_poison_urb(ccid->int_urb);
+	else
+		usb_kill_urb(ccid->int_urb);
+}
+
+static int ccid_parse_extra(const u8 *p, int len,
+			    struct scard_ccid_desc *desc)
+{
+	while (len >= 2) {
+		u8 blen = p[0];
+
+		if (blen < 2 || blen > len)
+			break;
+		if (p[1] == CCID_DESC_TYPE)
+			return scard_ccid_parse_desc(desc, p, blen);
+		p += blen;
+		len -= blen;
+	}
+	return -ENOENT;
+}
+
+/* The class descriptor, or as some readers have it, an endpoint's extra. */
+static int ccid_find_desc(struct usb_interface *intf,
+			  struct scard_ccid_desc *desc)
+{
+	struct usb_host_interface *alt = intf->cur_altsetting;
+	unsigned int i;
+
+	if (!ccid_parse_extra(alt->extra, alt->extralen, desc))
+		return 0;
+	for (i = 0; i < alt->desc.bNumEndpoints; i++)
+		if (!ccid_parse_extra(alt->endpoint[i].extra,
+				      alt->endpoint[i].extralen, desc))
+			return 0;
+	return -ENODEV;
+}
+
+static void ccid_fill_caps(struct ccid_dev *ccid,
+			   struct scard_reader_caps *caps)
+{
+	struct usb_device *udev = ccid->udev;
+	const struct scard_ccid_desc *d = &ccid->desc;
+
+	strscpy(caps->vendor_name, udev->manufacturer ?: "USB",
+		sizeof(caps->vendor_name));
+	strscpy(caps->ifd_type, udev->product ?: "CCID reader",
+		sizeof(caps->ifd_type));
+	if (udev->serial)
+		strscpy(caps->ifd_serial, udev->serial,
+			sizeof(caps->ifd_serial));
+	/* 0xMMmmbbbb from bcdDevice 0xMMmm, as libccid reports it. */
+	caps->ifd_version = le16_to_cpu(udev->descriptor.bcdDevice) << 16;
+	caps->channel_id = SCARD_READER_TYPE_USB << 16 | udev->devnum;
+	caps->protocols = d->protocols & SCARD_PROTOCOL_Tx;
+	caps->level = d->level;
+	caps->default_clk = d->default_clock;
+	caps->max_clk = d->max_clock;
+	caps->default_rate = d->data_rate;
+	caps->max_rate = d->max_data_rate;
+	caps->max_ifsd = d->max_ifsd;
+	caps->max_msg = ccid->max_msg - CCID_HDR_SIZE;
+	caps->mechanical = 0;
+	caps->auto_pps = !!(d->features & (CCID_FEAT_AUTO_PPS |
+					    CCID_FEAT_AUTO_PARAM_NEG));
+	caps->features_escape = escape;
+}
+
+static void ccid_free(struct ccid_dev *ccid)
+{
+	unsigned int i;
+
+	for (i = 0; i < ccid->nslots; i++)
+		scard_reader_put(ccid->slots[i].rdr);
+	usb_free_urb(ccid->int_urb);
+	usb_free_urb(ccid->in_urb);
+	usb_free_urb(ccid->out_urb);
+	kfree(ccid->int_buf);
+	kfree(ccid->in_buf);
+	kfree(ccid->out_buf);
+	kfree(ccid);
+}
+
+/* Stop all I/O for good: exchanges in flight end with -ENODEV. */
+static void ccid_kill_io(struct ccid_dev *ccid)
+{
+	spin_lock_irq(&ccid->lock);
+	ccid->disconnected = true;
+	spin_unlock_irq(&ccid->lock);
+
+	usb_poison_urb(ccid->int_urb);
+	usb_poison_urb(ccid->in_urb);
+	usb_poison_urb(ccid->out_urb);
+	ccid_stop_events(ccid, true);
+}
+
+static int ccid_alloc_io(struct ccid_dev *ccid,
+			 struct usb_endpoint_descriptor *bulk_in,
+			 struct usb_endpoint_descriptor *bulk_out,
+			 struct usb_endpoint_descriptor *int_in)
+{
+	struct usb_device *udev = ccid->udev;
+	size_t int_len;
+
+	ccid->out_buf = kmalloc(ccid->max_msg, GFP_KERNEL);
+	ccid->in_buf = kmalloc(ccid->max_msg, GFP_KERNEL);
+	ccid->out_urb = usb_alloc_urb(0, GFP_KERNEL);
+	ccid->in_urb = usb_alloc_urb(0, GFP_KERNEL);
+	if (!ccid->out_buf || !ccid->in_buf || !ccid->out_urb ||
+	    !ccid->in_urb)
+		return -ENOMEM;
+
+	ccid->out_pipe = usb_sndbulkpipe(udev, usb_endpoint_num(bulk_out));
+	ccid->in_pipe = usb_rcvbulkpipe(udev, usb_endpoint_num(bulk_in));
+	usb_fill_bulk_urb(ccid->out_urb, udev, ccid->out_pipe, ccid->out_buf,
+			  ccid->max_msg, ccid_bulk_complete, &ccid->out_done);
+	usb_fill_bulk_urb(ccid->in_urb, udev, ccid->in_pipe, ccid->in_buf,
+			  ccid->max_msg, ccid_bulk_complete, &ccid->in_done);
+
+	if (!int_in)
+		return 0;
+
+	int_len = max_t(size_t, usb_endpoint_maxp(int_in),
+			1 + DIV_ROUND_UP(ccid->desc.max_slot_index + 1, 4));
+	ccid->int_buf = kmalloc(int_len, GFP_KERNEL);
+	ccid->int_urb = usb_alloc_urb(0, GFP_KERNEL);
+	if (!ccid->int_buf || !ccid->int_urb)
+		return -ENOMEM;
+	usb_fill_int_urb(ccid->int_urb, udev,
+			 usb_rcvintpipe(udev, usb_endpoint_num(int_in)),
+			 ccid->int_buf, int_len, ccid_int_complete, ccid,
+			 int_in->bInterval);
+	return 0;
+}
+
+/* Readers that need special treatment, matched on the whole device. */
+static const struct usb_device_id ccid_quirks[] = {
+	/* QEMU usb-ccid: answers over 384 bytes are dropped (7.2). */
+	{ USB_DEVICE(0x08e6, 0x4433), .driver_info = CCID_QUIRK_MAX_MSG_384 },
+	{ }
+};
+
+static const char *const ccid_level_names[] = {
+	[SCARD_LEVEL_CHAR] = "character",
+	[SCARD_LEVEL_TPDU] = "TPDU",
+	[SCARD_LEVEL_APDU] = "short APDU",
+	[SCARD_LEVEL_APDU_EXT] = "extended APDU",
+};
+
+static int ccid_probe(struct usb_interface *intf,
+		      const struct usb_device_id *id)
+{
+	struct usb_endpoint_descriptor *bulk_in, *bulk_out, *int_in;
+	struct usb_device *udev = interface_to_usbdev(intf);
+	const struct usb_device_id *quirk;
+	const struct scard_reader_ops *ops;
+	struct ccid_dev *ccid;
+	unsigned int i;
+	int ret;
+
+	ccid = kzalloc(sizeof(*ccid), GFP_KERNEL);
+	if (!ccid)
+		return -ENOMEM;
+	ccid->udev = udev;
+	ccid->intf = intf;
+	mutex_init(&ccid->io_mutex);
+	spin_lock_init(&ccid->lock);
+	init_completion(&ccid->out_done);
+	init_completion(&ccid->in_done);
+	INIT_DELAYED_WORK(&ccid->int_work, ccid_int_work);
+	INIT_DELAYED_WORK(&ccid->poll_work, ccid_poll_work);
+	INIT_WORK(&ccid->rescan_work, ccid_rescan_work);
+
+	ret = ccid_find_desc(intf, &ccid->desc);
+	if (ret) {
+		dev_err(&intf->dev, "no CCID class descriptor\n");
+		goto err_free;
+	}
+
+	ret = usb_find_common_endpoints(intf->cur_altsetting, &bulk_in,
+					&bulk_out, &int_in, NULL);
+	if (ret) {
+		/* The interrupt endpoint is optional: poll instead. */
+		int_in = NULL;
+		ret = usb_find_common_endpoints(intf->cur_altsetting,
+						&bulk_in, &bulk_out, NULL,
+						NULL);
+		if (ret) {
+			dev_err(&intf->dev, "missing bulk endpoints\n");
+			ret = -ENODEV;
+			goto err_free;
+		}
+	}
+
+	ccid->nslots = min_t(unsigned int, ccid->desc.max_slot_index + 1,
+			     CCID_MAX_SLOTS);
+	if (ccid->desc.max_slot_index + 1 > CCID_MAX_SLOTS)
+		dev_warn(&intf->dev, "%u slots, using the first %u\n",
+			 ccid->desc.max_slot_index + 1, CCID_MAX_SLOTS);
+
+	ccid->max_msg = clamp_t(size_t, ccid->desc.max_msg_len, CCID_MIN_MSG,
+				CCID_MAX_MSG);
+	quirk = usb_match_id(intf, ccid_quirks);
+	if (quirk)
+		ccid->quirks = quirk->driver_info;
+	if (ccid->quirks & CCID_QUIRK_MAX_MSG_384)
+		ccid->max_msg = min_t(size_t, ccid->max_msg, CCID_QEMU_MAX_MSG);
+
+	ret = ccid_alloc_io(ccid, bulk_in, bulk_out, int_in);
+	if (ret)
+		goto err_free;
+
+	usb_set_intfdata(intf, ccid);
+
+	ops = escape ? &ccid_ops_escape : &ccid_ops;
+	for (i = 0; i < ccid->nslots; i++) {
+		struct ccid_slot *s = &ccid->slots[i];
+		struct scard_reader *rdr;
+
+		rdr = scard_reader_alloc(&intf->dev, ops);
+		if (IS_ERR(rdr)) {
+			ret = PTR_ERR(rdr);
+			goto err_put;
+		}
+		s->ccid = ccid;
+		s->rdr = rdr;
+		s->index = i;
+		s->timeout_ms = xfr_timeout_ms;
+		rdr->slot = i;
+		ccid_fill_caps(ccid, &rdr->caps);
+		scard_reader_set_drvdata(rdr, s);
+	}
+
+	ret = ccid_start_events(ccid, GFP_KERNEL);
+	if (ret)
+		goto err_put;
+
+	/* The first report is the initial state, not an event. */
+	ccid_rescan(ccid, true);
+
+	for (i = 0; i < ccid->nslots; i++) {
+		ret = scard_reader_register(ccid->slots[i].rdr);
+		if (ret)
+			goto err_unregister;
+		ccid->slots[i].registered = true;
+	}
+
+	dev_info(&intf->dev,
+		 "%u slot(s), %s level,%s%s, messages up to %zu bytes\n",
+		 ccid->nslots, ccid_level_names[ccid->desc.level],
+		 ccid->desc.protocols & SCARD_PROTOCOL_T0 ? " T=0" : "",
+		 ccid->desc.protocols & SCARD_PROTOCOL_T1 ? " T=1" : "",
+		 ccid->max_msg);
+	return 0;
+
+err_unregister:
+	ccid_kill_io(ccid);
+	for (i = 0; i < ccid->nslots; i++)
+		if (ccid->slots[i].registered)
+			scard_reader_unregister(ccid->slots[i].rdr);
+	goto err_clear;
+err_put:
+	ccid_kill_io(ccid);
+err_clear:
+	usb_set_intfdata(intf, NULL);
+err_free:
+	ccid_free(ccid);
+	return ret;
+}
+
+/*
+ * Order: mark the device gone and poison the URBs, so that an exchange in
+ * progress returns -ENODEV at once and none starts; stop the work items;
+ * unregister the readers (the core waits out the operation in progress
+ * and calls none after); then drop our references. Open files keep the
+ * readers (not this structure) alive until they are closed.
+ */
+static void ccid_disconnect(struct usb_interface *intf)
+{
+	struct ccid_dev *ccid = usb_get_intfdata(intf);
+	unsigned int i;
+
+	ccid_kill_io(ccid);
+	for (i = 0; i < ccid->nslots; i++)
+		if (ccid->slots[i].registered)
+			scard_reader_unregister(ccid->slots[i].rdr);
+	usb_set_intfdata(intf, NULL);
+	ccid_free(ccid);
+}
+
+/* Wait out the exchange in progress and stop the event sources. */
+static void ccid_quiesce(struct ccid_dev *ccid)
+{
+	mutex_lock(&ccid->io_mutex);
+	spin_lock_irq(&ccid->lock);
+	ccid->stopped = true;
+	spin_unlock_irq(&ccid->lock);
+	mutex_unlock(&ccid->io_mutex);
+	ccid_stop_events(ccid, false);
+}
+
+static int ccid_restart(struct ccid_dev *ccid, bool lost)
+{
+	unsigned int i;
+	int ret;
+
+	/* The cards lost their power and state: removed, then found again. */
+	if (lost)
+		for (i = 0; i < ccid->nslots; i++)
+			scard_reader_card_event(ccid->slots[i].rdr, false);
+
+	spin_lock_irq(&ccid->lock);
+	ccid->stopped = false;
+	spin_unlock_irq(&ccid->lock);
+
+	ret = ccid_start_events(ccid, GFP_NOIO);
+	ccid_schedule_rescan(ccid, lost);
+	return ret;
+}
+
+static int ccid_suspend(struct usb_interface *intf, pm_message_t message)
+{
+	ccid_quiesce(usb_get_intfdata(intf));
+	return 0;
+}
+
+static int ccid_resume(struct usb_interface *intf)
+{
+	return ccid_restart(usb_get_intfdata(intf), false);
+}
+
+static int ccid_reset_resume(struct usb_interface *intf)
+{
+	return ccid_restart(usb_get_intfdata(intf), true);
+}
+
+static int ccid_pre_reset(struct usb_interface *intf)
+{
+	struct ccid_dev *ccid = usb_get_intfdata(intf);
+
+	ccid_quiesce(ccid);
+	/* Held across the reset; ccid_post_reset() releases it. */
+	mutex_lock(&ccid->io_mutex);
+	return 0;
+}
+
+static int ccid_post_reset(struct usb_interface *intf)
+{
+	struct ccid_dev *ccid = usb_get_intfdata(intf);
+
+	spin_lock_irq(&ccid->lock);
+	ccid->stopped = false;
+	spin_unlock_irq(&ccid->lock);
+	mutex_unlock(&ccid->io_mutex);
+	return ccid_restart(ccid, true);
+}
+
+static const struct usb_device_id ccid_ids[] = {
+	{ USB_INTERFACE_INFO(USB_CLASS_CSCID, 0, 0) },
+	{ }
+};
+MODULE_DEVICE_TABLE(usb, ccid_ids);
+
+static struct usb_driver ccid_driver = {
+	.name = "scard_ccid",
+	.probe = ccid_probe,
+	.disconnect = ccid_disconnect,
+	.suspend = ccid_suspend,
+	.resume = ccid_resume,
+	.reset_resume = ccid_reset_resume,
+	.pre_reset = ccid_pre_reset,
+	.post_reset = ccid_post_reset,
+	.id_table = ccid_ids,
+	.disable_hub_initiated_lpm = 1,
+};
+module_usb_driver(ccid_driver);
+
+MODULE_DESCRIPTION("USB CCID smart card reader driver");
+MODULE_LICENSE("GPL");
