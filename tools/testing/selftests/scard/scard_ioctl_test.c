@@ -63,10 +63,11 @@ TEST_F(reader, unknown_codes_enotty)
 	uint8_t buf[64];
 	size_t i;
 
-	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		EXPECT_EQ(ENOTTY, scard_t_dioc(self->fd, codes[i], buf, 4, buf,
 					       sizeof(buf), NULL))
 			TH_LOG("code 0x%08lX", codes[i]);
+	}
 }
 
 TEST_F(reader, vfs_codes_not_hijacked)
@@ -542,10 +543,11 @@ TEST_F(reader, get_attr_card_values_not_powered_ebadfd)
 	size_t i;
 
 	ASSERT_EQ(0, scard_t_power(self->fd, SCARD_POWER_DOWN));
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		EXPECT_EQ(EBADFD, get_attr(self->fd, tags[i], buf, sizeof(buf),
 					   NULL))
 			TH_LOG("tag 0x%08X", tags[i]);
+	}
 }
 
 TEST_F(reader, set_attr)
