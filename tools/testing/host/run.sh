@@ -1,0 +1,253 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side checks of the scard user-space pieces; prints TAP (plan at the
+# end) and exits 1 if any check failed. Called by `make -C tools/testing/host
+# run` with REPO and BUILD set.
+
+REPO=${REPO:-$(cd "$(dirname "$0")/../../.." && pwd)}
+BUILD=${BUILD:-$REPO/tools/testing/host/build}
+CC=${CC:-cc}
+CXX=${CXX:-g++}
+HOST=$REPO/tools/testing/host
+LIB=$REPO/tools/lib/scard
+KSFT=$REPO/tools/testing/selftests/scard
+UAPI=$REPO/include/uapi
+LOG=$BUILD/log
+
+mkdir -p "$BUILD" || exit 1
+n=0
+fails=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); echo "not ok $n - $*"; fails=$((fails + 1)); }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+showlog() { sed -e 's/^/#   /' "$LOG" | head -n 40; }
+
+# check DESC CMD...: ok when CMD exits 0.
+check() {
+	desc=$1
+	shift
+	if "$@" >"$LOG" 2>&1; then
+		ok "$desc"
+	else
+		notok "$desc"
+		showlog
+	fi
+}
+
+# check_exit DESC CODE CMD...: ok when CMD exits with CODE.
+check_exit() {
+	desc=$1
+	want=$2
+	shift 2
+	"$@" >"$LOG" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "$desc"
+	else
+		notok "$desc (exit $rc, expected $want)"
+		showlog
+	fi
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+echo "TAP version 13"
+
+# --- the uapi header --------------------------------------------------------
+incs=$(grep -E '^#[[:space:]]*include' "$UAPI/linux/scard.h" | tr -d ' \t')
+if [ "$incs" = "#include<linux/types.h>" ]; then
+	ok "uapi: scard.h includes only <linux/types.h>"
+else
+	notok "uapi: scard.h includes only <linux/types.h>"
+	echo "$incs" | sed -e 's/^/#   /'
+fi
+check "uapi: compiles alone as C99 (-pedantic)" \
+	$CC -std=c99 -Wall -Wextra -Werror -pedantic -I"$UAPI" -fsyntax-only \
+	"$HOST/uapi_c.c"
+check "uapi: compiles alone as C11 (-pedantic)" \
+	$CC -std=c11 -Wall -Wextra -Werror -pedantic -I"$UAPI" -fsyntax-only \
+	"$HOST/uapi_c.c"
+for std in c++11 c++17; do
+	if have "$CXX"; then
+		check "uapi: compiles alone as $std (-pedantic)" \
+			$CXX -std=$std -Wall -Wextra -Werror -pedantic -I"$UAPI" \
+			-fsyntax-only -x c++ "$HOST/uapi_cxx.cc"
+	else
+		skip "uapi: compiles alone as $std" "no $CXX (install g++)"
+	fi
+done
+check "uapi: layout and winsmcrd.h values (64-bit)" \
+	sh -c "$CC -std=c11 -Wall -Wextra -Werror -I'$UAPI' -o '$BUILD/uapi_layout' \
+		'$HOST/uapi_layout.c' && '$BUILD/uapi_layout'"
+echo 'int main(void){return 0;}' >"$BUILD/m32.c"
+if $CC -m32 -o "$BUILD/m32" "$BUILD/m32.c" >/dev/null 2>&1; then
+	check "uapi: layout and winsmcrd.h values (32-bit, same layout)" \
+		sh -c "$CC -m32 -std=c11 -Wall -Wextra -Werror -I'$UAPI' \
+			-o '$BUILD/uapi_layout32' '$HOST/uapi_layout.c' && \
+			'$BUILD/uapi_layout32'"
+else
+	skip "uapi: layout (32-bit)" "no -m32 toolchain (install gcc-multilib)"
+fi
+
+# --- libscard ----------------------------------------------------------------
+check "libscard: builds (-Wall -Wextra -Werror)" make -s -C "$LIB"
+if [ -f "$LIB/katr.o" ]; then
+	ok "libscard: links the kernel ATR parser (drivers/scard/atr.c)"
+else
+	skip "libscard: links the kernel ATR parser" \
+		"drivers/scard/atr.c or tools/lib/scard/kshim.h missing"
+fi
+if $CC -std=gnu11 -Wall -Wextra -Werror -g -I"$UAPI" -I"$LIB" \
+	-o "$BUILD/libscard_unit" "$HOST/libscard_unit.c" "$LIB/libscard.a" \
+	>"$LOG" 2>&1; then
+	"$BUILD/libscard_unit" >"$BUILD/unit.out" 2>&1
+	while IFS= read -r line; do
+		case "$line" in
+		PASS\ *) ok "libscard: ${line#PASS }" ;;
+		SKIP\ *) name=${line#SKIP }
+			skip "libscard: ${name%%:*}" "${name#*: }" ;;
+		FAIL\ *) notok "libscard: ${line#FAIL }" ;;
+		*) echo "# $line" ;;
+		esac
+	done <"$BUILD/unit.out"
+else
+	notok "libscard: unit tests build"
+	showlog
+fi
+
+# --- scardctl ------------------------------------------------------------------
+SCARDCTL=$BUILD/scardctl
+check "scardctl: builds (-Wall -Wextra -Werror)" \
+	$CC -std=gnu11 -Wall -Wextra -Werror -g -I"$UAPI" -I"$LIB" \
+	-o "$SCARDCTL" "$REPO/tools/scard/scardctl.c" "$LIB/libscard.a"
+check "scardctl: links statically (LDFLAGS=-static)" \
+	$CC -std=gnu11 -Wall -Wextra -Werror -O2 -I"$UAPI" -I"$LIB" \
+	-o "$BUILD/scardctl-static" "$REPO/tools/scard/scardctl.c" \
+	"$LIB/libscard.a" -static
+
+check_exit "scardctl: --help exits 0" 0 "$SCARDCTL" --help
+if grep -q "EXIT STATUS" "$LOG" && grep -q "wait present|absent" "$LOG"; then
+	ok "scardctl: --help documents commands and exit status"
+else
+	notok "scardctl: --help documents commands and exit status"
+fi
+
+NODEV=/nonexistent/scard9
+while IFS='|' read -r desc args; do
+	[ -n "$desc" ] || continue
+	# shellcheck disable=SC2086
+	eval "set -- $args"
+	check_exit "scardctl: usage error exits 2: $desc" 2 "$SCARDCTL" "$@"
+done <<EOF
+no command|
+unknown command|frobnicate
+unknown option|-x status
+power without action|-d $NODEV power
+power bad action|-d $NODEV power sideways
+protocol bad name|-d $NODEV protocol T9
+protocol missing|-d $NODEV protocol
+transmit no APDU|-d $NODEV transmit
+transmit bad hex|-d $NODEV transmit zz
+transmit short APDU|-d $NODEV transmit 00A4
+transmit bad APDU in a list|-d $NODEV transmit '00 A4 04 00;0'
+attr unknown name|-d $NODEV attr no-such-attribute
+attr bad tag|-d $NODEV attr 0xZZ
+wait bad condition|-d $NODEV wait sideways
+wait bad timeout|-d $NODEV wait absent --timeout soon
+status extra argument|-d $NODEV status extra
+EOF
+
+check_exit "scardctl: missing reader exits 3 (status)" 3 \
+	"$SCARDCTL" -d $NODEV status
+if grep -q "^scardctl: open $NODEV: no such reader (ENOENT)$" "$LOG"; then
+	ok "scardctl: missing reader message"
+else
+	notok "scardctl: missing reader message"
+	showlog
+fi
+for cmd in "power on" "protocol T0" "transmit 00A40400" "attr vendor-name" \
+	"wait absent --timeout 1" "perf" "features"; do
+	# shellcheck disable=SC2086
+	check_exit "scardctl: missing reader exits 3 ($cmd)" 3 \
+		"$SCARDCTL" -d $NODEV $cmd
+done
+if [ ! -d /sys/class/scard ] && ! ls /dev/scard[0-9]* >/dev/null 2>&1; then
+	check_exit "scardctl: list without readers exits 3" 3 "$SCARDCTL" list
+else
+	skip "scardctl: list without readers" "this host has readers"
+fi
+# /dev/null is not a reader: the ioctl fails, exit 1 with the errno message.
+check_exit "scardctl: failed operation exits 1" 1 "$SCARDCTL" -d /dev/null status
+if grep -q "^scardctl: status: .* (ENOTTY)$" "$LOG"; then
+	ok "scardctl: failure message 'scardctl: <op>: <explanation> (<ERRNO>)'"
+else
+	notok "scardctl: failure message 'scardctl: <op>: <explanation> (<ERRNO>)'"
+	showlog
+fi
+check_exit "scardctl: -v traces the ioctl" 1 "$SCARDCTL" -v -d /dev/null status
+if grep -q "ioctl(.*0x00310038 GET_STATE" "$LOG"; then
+	ok "scardctl: -v shows code and name"
+else
+	notok "scardctl: -v shows code and name"
+	showlog
+fi
+
+if have valgrind; then
+	for cmd in "--help" "-d $NODEV status" "-d $NODEV transmit zz" \
+		"-d $NODEV transmit 00A4040007A0000000790100;00C000000D" \
+		"-d /dev/null transmit 00A40400" "-d /dev/null attr" \
+		"-d /dev/null wait present" "-v -d /dev/null power on" "list"; do
+		# shellcheck disable=SC2086
+		if valgrind -q --error-exitcode=99 --leak-check=full \
+			--show-leak-kinds=all --errors-for-leak-kinds=all \
+			"$SCARDCTL" $cmd >"$LOG" 2>&1; [ $? -ne 99 ]; then
+			ok "valgrind: scardctl $cmd: no leaks or errors"
+		else
+			notok "valgrind: scardctl $cmd: no leaks or errors"
+			showlog
+		fi
+	done
+	if valgrind -q --error-exitcode=99 --leak-check=full \
+		--show-leak-kinds=all --errors-for-leak-kinds=all \
+		"$BUILD/libscard_unit" >"$LOG" 2>&1; then
+		ok "valgrind: libscard unit tests"
+	else
+		notok "valgrind: libscard unit tests"
+		showlog
+	fi
+else
+	skip "valgrind: scardctl" "valgrind not installed"
+fi
+
+# --- kselftests ------------------------------------------------------------------
+if [ -n "$KSFT_INCLUDE" ] || [ -f /var/cache/scard/ksft-include/kselftest_harness.h ] ||
+	[ -f /usr/src/linux-source-6.12.tar.xz ] ||
+	ls -d /var/cache/scard/src-6.12*/tools/testing/selftests >/dev/null 2>&1; then
+	check "kselftests: build (-Wall -Wextra -Werror)" make -s -C "$KSFT"
+	progs=$(make -s --no-print-directory -C "$KSFT" print-progs)
+	if [ ! -e /dev/scard0 ] && [ -z "$SCARD_DEV" ]; then
+		for t in $progs; do
+			check_exit "kselftests: $t skips (exit 4) without /dev/scard0" 4 \
+				"$KSFT/$t"
+		done
+	else
+		skip "kselftests: skip without a reader" "this host has /dev/scard0"
+	fi
+	# The tests must be able to fail: /dev/null is not a reader.
+	SCARD_DEV=/dev/null "$KSFT/scard_ioctl_test" >"$LOG" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "^not ok .*power_cold_warm_return_cac_atr" "$LOG"; then
+		ok "kselftests: scard_ioctl_test fails on a non-reader (SCARD_DEV=/dev/null)"
+	else
+		notok "kselftests: scard_ioctl_test fails on a non-reader (exit $rc)"
+		showlog
+	fi
+else
+	skip "kselftests" "no kselftest_harness.h (set KSFT_INCLUDE)"
+fi
+
+echo "1..$n"
+echo "# $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
