@@ -151,8 +151,8 @@ static void print_atr(const uint8_t *atr, size_t len)
 	if (a.first_protocol)
 		printf(" (first offered T=%u)", a.first_protocol);
 	putchar('\n');
-	printf("  Fi/Di:             Fi=%u Di=%u (TA1 indexes %u/%u), F=%u D=%u, fmax=%u.%u MHz\n",
-	       a.f, a.d, a.fi, a.di, a.f, a.d, a.fmax_khz / 1000,
+	printf("  Fi/Di:             Fi=%u Di=%u (TA1 indexes %u/%u), F/D=%u clocks per etu, fmax=%u.%u MHz\n",
+	       a.f, a.d, a.fi, a.di, a.d ? a.f / a.d : 0, a.fmax_khz / 1000,
 	       (a.fmax_khz % 1000) / 100);
 	printf("  N (guard time):    %u\n", a.n);
 	printf("  WI (T=0):          %u\n", a.wi);
