@@ -1,11 +1,15 @@
 #!/bin/sh
-# The `make demo` script (first version; refine freely). Runs in the guest
-# booted with scard.mode=demo; stdout/stderr are streamed to the user's
-# terminal. Exit status = demo status.
+# SPDX-License-Identifier: GPL-2.0
+#
+# The `make demo` script (the README demo). Runs in the guest booted with
+# scard.mode=demo; stdout/stderr are streamed to the user's terminal. Exit
+# status = demo status. The reader is QEMU's usb-ccid with libcacard's
+# emulated CAC card (T=0, TPDU level).
 export PATH=/scard/bin:/bin:/sbin:/usr/bin:/usr/sbin
 set -e
 
-step() { printf '\n$ %s\n' "$*"; "$@"; }
+say() { printf '\n# %s\n' "$*"; }
+step() { printf '$ %s\n' "$*"; "$@"; }
 
 if ! command -v scardctl >/dev/null; then
 	echo "demo: scardctl is not built yet (make tools)"
@@ -14,24 +18,50 @@ fi
 i=0
 while [ ! -e /dev/scard0 ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
 
+say "Every reader slot is a character device /dev/scardN; sysfs has its name,"
+say "card state, protocol and ATR."
 step scardctl list
+say "The same through ioctls (winsmcrd.h codes): the card is in, not powered."
 step scardctl status
-step scardctl power reset
-echo "# SELECT the CAC PKI applet (A0 00 00 00 79 01 00): expect 61 0D"
-step scardctl transmit 00A4040007A0000000790100
-echo "# GET RESPONSE 0x0D bytes: expect the FCI and 90 00"
-step scardctl transmit 00C000000D
 
-echo
-echo "# waiting for the card to go away while the host removes it"
-scardctl wait absent &
+say "Cold reset (IOCTL_SMARTCARD_POWER, SCARD_COLD_RESET): the card answers"
+say "with its ATR; the kernel's own ISO 7816-3 parser decodes it."
+step scardctl power on
+say "Select T=0 (IOCTL_SMARTCARD_SET_PROTOCOL): the card becomes SPECIFIC."
+step scardctl protocol T0
+
+say "SELECT the CAC PKI applet with Le=00 (case 4). At TPDU level the kernel"
+say "sends it as case 3, gets 61 0D and fetches the FCI with GET RESPONSE."
+step scardctl transmit "00 A4 04 00 07 A0 00 00 00 79 01 00 00"
+say "The same SELECT without Le (case 3): 61 0D goes back to the caller,"
+say "who asks for the 13 bytes itself with GET RESPONSE (00 C0 00 00 0D)."
+step scardctl transmit "00 A4 04 00 07 A0 00 00 00 79 01 00" "00 C0 00 00 0D"
+say "GET PROPERTIES with a wrong Le: the card says 6C 07, the kernel resends."
+step scardctl transmit "80 56 01 00 00"
+say "Reader attributes (IOCTL_SMARTCARD_GET_ATTRIBUTE) and counters."
+step scardctl attr vendor-name
+step scardctl attr current-protocol-type
+step scardctl perf
+
+say "Asynchronous wait: 'scardctl wait absent' opens the reader O_NONBLOCK,"
+say "IS_ABSENT answers EINPROGRESS, poll() waits for POLLPRI and"
+say "GET_LAST_ERROR gives the result. The host now removes the card."
+scardctl wait absent --timeout 60 &
 waiter=$!
 sleep 1
 step vmctl card-remove
 wait "$waiter"
-echo "card removed"
 step scardctl status
+say "Transmitting without a card fails with ENOMEDIUM (exit status 1):"
+printf '$ %s\n' "scardctl transmit 00 A4 04 00"
+scardctl transmit "00 A4 04 00" || echo "(exit status $?)"
+
+say "Put the card back; 'scardctl wait present' returns when it is in."
+scardctl wait present --timeout 60 &
+waiter=$!
+sleep 1
 step vmctl card-insert
-step scardctl wait present
+wait "$waiter"
+step scardctl status
 echo
 echo "demo: done"
