@@ -65,6 +65,13 @@ module_param(xfr_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(xfr_timeout_ms,
 		 "Minimum time to wait for a card's answer to XfrBlock, in ms (default: 10000)");
 
+/* The module parameter, kept within sane bounds. */
+static unsigned int ccid_xfr_timeout(void)
+{
+	return clamp_t(unsigned int, READ_ONCE(xfr_timeout_ms), 1000,
+		       CCID_MAX_WAIT_MS);
+}
+
 struct ccid_dev;
 
 /**
@@ -445,7 +452,7 @@ static int ccid_power_on(struct ccid_slot *s, u8 *atr, size_t *atr_len)
 				     s->index, resp.data_len);
 	*atr_len = min_t(size_t, resp.data_len, SCARD_MAX_ATR);
 	memcpy(atr, resp.data, *atr_len);
-	s->timeout_ms = xfr_timeout_ms;
+	s->timeout_ms = ccid_xfr_timeout();
 	return 0;
 }
 
@@ -517,8 +524,8 @@ static int ccid_set_params(struct scard_reader *rdr,
 
 	/* The reader times the card; allow twice that plus a margin. */
 	wait = scard_ccid_wait_ms(params, ccid->desc.default_clock);
-	s->timeout_ms = clamp_t(unsigned int, 2 * wait + 1000, xfr_timeout_ms,
-				CCID_MAX_WAIT_MS);
+	s->timeout_ms = clamp_t(unsigned int, 2 * wait + 1000,
+				ccid_xfr_timeout(), CCID_MAX_WAIT_MS);
 out:
 	mutex_unlock(&ccid->io_mutex);
 	return ret;
@@ -605,7 +612,7 @@ static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 		ret = len;
 		goto out;
 	}
-	ret = ccid_transact(ccid, len, xfr_timeout_ms, &resp);
+	ret = ccid_transact(ccid, len, ccid_xfr_timeout(), &resp);
 	if (ret)
 		goto out;
 	if (resp.data_len > rx_size) {
@@ -1093,7 +1100,7 @@ static int ccid_probe(struct usb_interface *intf,
 		s->ccid = ccid;
 		s->rdr = rdr;
 		s->index = i;
-		s->timeout_ms = xfr_timeout_ms;
+		s->timeout_ms = ccid_xfr_timeout();
 		rdr->slot = i;
 		ccid_fill_caps(ccid, &rdr->caps);
 		scard_reader_set_drvdata(rdr, s);
