@@ -122,6 +122,10 @@ static const struct scard_atr_vec scard_atr_good[] = {
 	  .protocols = T1, .first_protocol = 1, .fi = 9, .di = 6, .wi = 20,
 	  .ifsc = 254, .cwi = 5, .bwi = 5, .edc_crc = true, .hist_len = 15,
 	  .has_tck = true },
+	{ .name = "t15_second_ta_ignored",
+	  ATR(0x3b, 0x80, 0x80, 0x9f, 0x07, 0x1f, 0xc3, 0x44),
+	  .protocols = T0, FD_DEF, WI_DEF, T1_DEF, .has_tck = true,
+	  .class_indicator = 7 },
 	{ .name = "t15_needs_tck",
 	  ATR(0x3b, 0x80, 0x80, 0x1f, 0x07, 0x18),
 	  .protocols = T0, FD_DEF, WI_DEF, T1_DEF, .has_tck = true,
@@ -217,13 +221,24 @@ static void scard_atr_good_desc(const struct scard_atr_vec *v, char *desc)
 
 KUNIT_ARRAY_PARAM(scard_atr_good, scard_atr_good, scard_atr_good_desc);
 
+/* A copy of @len bytes of @buf in an allocation of exactly that size. */
+static const u8 *scard_atr_dup(struct kunit *test, const u8 *buf, size_t len)
+{
+	u8 *p = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memcpy(p, buf, len);
+	return p;
+}
+
 static void scard_atr_parse_valid(struct kunit *test)
 {
 	const struct scard_atr_vec *v = test->param_value;
+	const u8 *buf = scard_atr_dup(test, v->atr, v->len);
 	struct scard_atr atr;
 	size_t hist;
 
-	KUNIT_ASSERT_EQ(test, scard_atr_parse(&atr, v->atr, v->len), 0);
+	KUNIT_ASSERT_EQ(test, scard_atr_parse(&atr, buf, v->len), 0);
 
 	KUNIT_EXPECT_EQ(test, atr.len, v->len);
 	KUNIT_EXPECT_EQ(test, atr.raw[0], v->inverse ? 0x3f : 0x3b);
@@ -311,8 +326,8 @@ static const struct scard_atr_bad_vec scard_atr_bad[] = {
 	      0x55, 0x01, 0xf1, 0x20, 0x77, 0x00, 0x01, 0x41, 0x42, 0x43,
 	      0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d,
 	      0x4e, 0x4f, 0x20, 0x00) },
-	/* 15 interface bytes, 15 historical bytes, TCK, and one TD more. */
-	{ .name = "structure_beyond_33",
+	/* Well formed, TCK right, but 34 bytes: one TD more than above. */
+	{ .name = "well_formed_34",
 	  ATR(0x3b, 0xff, 0x96, 0x00, 0x00, 0xe1, 0x00, 0x14, 0xf1, 0xfe,
 	      0x55, 0x01, 0xf1, 0x20, 0x77, 0x00, 0x81, 0x01, 0x41, 0x42,
 	      0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4c,
@@ -331,9 +346,10 @@ KUNIT_ARRAY_PARAM(scard_atr_bad, scard_atr_bad, scard_atr_bad_desc);
 static void scard_atr_parse_invalid(struct kunit *test)
 {
 	const struct scard_atr_bad_vec *v = test->param_value;
+	const u8 *buf = scard_atr_dup(test, v->atr, v->len);
 	struct scard_atr atr;
 
-	KUNIT_EXPECT_EQ(test, scard_atr_parse(&atr, v->atr, v->len), -EINVAL);
+	KUNIT_EXPECT_EQ(test, scard_atr_parse(&atr, buf, v->len), -EINVAL);
 }
 
 static void scard_atr_parse_null_buffer(struct kunit *test)
@@ -353,6 +369,16 @@ static void scard_atr_parse_keeps_raw_on_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atr.len, 2);
 	KUNIT_EXPECT_EQ(test, atr.raw[0], 0x3f);
 	KUNIT_EXPECT_EQ(test, atr.raw[1], 0x10);
+}
+
+static void scard_atr_parse_oversize_keeps_nothing(struct kunit *test)
+{
+	u8 big[SCARD_MAX_ATR + 1];
+	struct scard_atr atr;
+
+	memset(big, 0x3b, sizeof(big));
+	KUNIT_ASSERT_EQ(test, scard_atr_parse(&atr, big, sizeof(big)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atr.len, 0);
 }
 
 static void scard_atr_parse_undecoded_inverse_raw(struct kunit *test)
@@ -468,6 +494,7 @@ static struct kunit_case scard_atr_cases[] = {
 	KUNIT_CASE_PARAM(scard_atr_parse_invalid, scard_atr_bad_gen_params),
 	KUNIT_CASE(scard_atr_parse_null_buffer),
 	KUNIT_CASE(scard_atr_parse_keeps_raw_on_error),
+	KUNIT_CASE(scard_atr_parse_oversize_keeps_nothing),
 	KUNIT_CASE(scard_atr_parse_undecoded_inverse_raw),
 	KUNIT_CASE(scard_atr_parse_historical_bytes),
 	KUNIT_CASE(scard_atr_parse_speed_values),

@@ -72,12 +72,23 @@ static void scard_apdu_good_desc(const struct scard_apdu_vec *v, char *desc)
 
 KUNIT_ARRAY_PARAM(scard_apdu_good, scard_apdu_good, scard_apdu_good_desc);
 
+/* A copy of @len bytes of @buf in an allocation of exactly that size. */
+static const u8 *scard_t0_dup(struct kunit *test, const u8 *buf, size_t len)
+{
+	u8 *p = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memcpy(p, buf, len);
+	return p;
+}
+
 static void scard_t0_apdu_parse_valid(struct kunit *test)
 {
 	const struct scard_apdu_vec *v = test->param_value;
+	const u8 *buf = scard_t0_dup(test, v->buf, v->len);
 	struct scard_apdu apdu;
 
-	KUNIT_ASSERT_EQ(test, scard_apdu_parse(&apdu, v->buf, v->len), 0);
+	KUNIT_ASSERT_EQ(test, scard_apdu_parse(&apdu, buf, v->len), 0);
 	KUNIT_EXPECT_EQ(test, apdu.cla, v->buf[0]);
 	KUNIT_EXPECT_EQ(test, apdu.ins, v->buf[1]);
 	KUNIT_EXPECT_EQ(test, apdu.p1, v->buf[2]);
@@ -87,7 +98,7 @@ static void scard_t0_apdu_parse_valid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, apdu.lc, v->lc);
 	KUNIT_EXPECT_EQ(test, apdu.le, v->le);
 	if (v->lc)
-		KUNIT_EXPECT_PTR_EQ(test, apdu.data, &v->buf[v->data_off]);
+		KUNIT_EXPECT_PTR_EQ(test, apdu.data, &buf[v->data_off]);
 }
 
 struct scard_apdu_bad_vec {
@@ -106,6 +117,8 @@ static const struct scard_apdu_bad_vec scard_apdu_bad[] = {
 	{ "extended_le_one_byte", APDU(0x00, 0xb0, 0x00, 0x00, 0x00, 0x01) },
 	{ "extended_lc_0000", APDU(0x00, 0xd6, 0x00, 0x00, 0x00, 0x00, 0x00,
 				   0xaa) },
+	{ "extended_lc_0000_then_le", APDU(0x00, 0xd6, 0x00, 0x00, 0x00, 0x00,
+					   0x00, 0x00, 0x01) },
 	{ "extended_lc_too_long", APDU(0x00, 0xd6, 0x00, 0x00, 0x00, 0x00,
 				       0x03, 0xaa, 0xbb) },
 	{ "extended_le_truncated", APDU(0x00, 0xd6, 0x00, 0x00, 0x00, 0x00,
@@ -123,10 +136,10 @@ KUNIT_ARRAY_PARAM(scard_apdu_bad, scard_apdu_bad, scard_apdu_bad_desc);
 static void scard_t0_apdu_parse_invalid(struct kunit *test)
 {
 	const struct scard_apdu_bad_vec *v = test->param_value;
+	const u8 *buf = scard_t0_dup(test, v->buf, v->len);
 	struct scard_apdu apdu;
 
-	KUNIT_EXPECT_EQ(test, scard_apdu_parse(&apdu, v->buf, v->len),
-			-EINVAL);
+	KUNIT_EXPECT_EQ(test, scard_apdu_parse(&apdu, buf, v->len), -EINVAL);
 }
 
 static void scard_t0_apdu_parse_null_buffer(struct kunit *test)
@@ -455,6 +468,22 @@ static void scard_t0_transmit_case4_le_00_min_of_61(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, resp, steps[1].rx, 4);
 }
 
+static void scard_t0_transmit_case4_61_00_limited_by_le(struct kunit *test)
+{
+	static const u8 cmd[] = { 0x00, 0xb2, 0x01, 0x04, 0x01, 0xa0, 0x03 };
+	const struct scard_t0_step steps[] = {
+		{ .tx = cmd, .tx_len = sizeof(cmd) - 1, RX(0x61, 0x00) },
+		{ TX(0x00, 0xc0, 0x00, 0x00, 0x03),
+		  RX(0x0a, 0x0b, 0x0c, 0x61, 0xfd) },
+	};
+	u8 resp[SCARD_MAX_SHORT_RESP];
+	size_t len;
+
+	KUNIT_ASSERT_EQ(test, RUN(steps, cmd, resp, &len), 0);
+	KUNIT_ASSERT_EQ(test, len, 5);
+	KUNIT_EXPECT_MEMEQ(test, resp, steps[1].rx, 5);
+}
+
 static void scard_t0_transmit_get_response_6c_resends(struct kunit *test)
 {
 	static const u8 cmd[] = { 0x00, 0xa4, 0x04, 0x00, 0x01, 0xa0, 0x00 };
@@ -571,6 +600,20 @@ static void scard_t0_transmit_get_response_error_propagates(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, RUN(steps, cmd, resp, &len), -ENODEV);
 }
 
+static void scard_t0_transmit_get_response_resend_error(struct kunit *test)
+{
+	static const u8 cmd[] = { 0x00, 0xa4, 0x04, 0x00, 0x01, 0xa0, 0x00 };
+	const struct scard_t0_step steps[] = {
+		{ .tx = cmd, .tx_len = sizeof(cmd) - 1, RX(0x61, 0x10) },
+		{ TX(0x00, 0xc0, 0x00, 0x00, 0x10), RX(0x6c, 0x02) },
+		{ TX(0x00, 0xc0, 0x00, 0x00, 0x02), .err = -EIO },
+	};
+	u8 resp[SCARD_MAX_SHORT_RESP];
+	size_t len;
+
+	KUNIT_EXPECT_EQ(test, RUN(steps, cmd, resp, &len), -EIO);
+}
+
 static void scard_t0_transmit_extended_rejected(struct kunit *test)
 {
 	static const u8 cmd[] = { 0x00, 0xb0, 0x00, 0x00, 0x00, 0x01, 0x00 };
@@ -661,6 +704,7 @@ static struct kunit_case scard_t0_cases[] = {
 	KUNIT_CASE(scard_t0_transmit_case4_le_limits_get_response),
 	KUNIT_CASE(scard_t0_transmit_case4_61_00_means_256),
 	KUNIT_CASE(scard_t0_transmit_case4_le_00_min_of_61),
+	KUNIT_CASE(scard_t0_transmit_case4_61_00_limited_by_le),
 	KUNIT_CASE(scard_t0_transmit_get_response_6c_resends),
 	KUNIT_CASE(scard_t0_transmit_get_response_loop_bounded),
 	KUNIT_CASE(scard_t0_transmit_get_response_too_much_data),
@@ -669,6 +713,7 @@ static struct kunit_case scard_t0_cases[] = {
 	KUNIT_CASE(scard_t0_transmit_short_get_response_eproto),
 	KUNIT_CASE(scard_t0_transmit_xfr_error_propagates),
 	KUNIT_CASE(scard_t0_transmit_get_response_error_propagates),
+	KUNIT_CASE(scard_t0_transmit_get_response_resend_error),
 	KUNIT_CASE(scard_t0_transmit_extended_rejected),
 	KUNIT_CASE(scard_t0_transmit_malformed_rejected),
 	KUNIT_CASE(scard_t0_transmit_resp_too_small),
