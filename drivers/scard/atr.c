@@ -21,7 +21,8 @@
  *   (including T=15), and the XOR of T0 .. TCK must then be 0.
  * - @protocols has bit n set for every T=n a TD byte indicates, T=15
  *   excepted (it only introduces global interface bytes); T=0 is implied
- *   when TD1 is absent.
+ *   when TD1 is absent. TD1 indicating T=15 is invalid (ISO/IEC 7816-3
+ *   8.2.3) and so is the ATR.
  * - Fi and Di values that ISO/IEC 7816-3 reserves (Fi 7, 8, 14, 15; Di 0 and
  *   10..15) make the ATR invalid, like the Windows library does.
  * - TB1 and TB2 (programming voltage, deprecated) are skipped. TC2 (WI) is
@@ -292,6 +293,9 @@ int scard_atr_parse(struct scard_atr *atr, const u8 *buf, size_t len)
 		y = atr->raw[i] & 0xf0;
 		i++;
 		if (level == 1) {
+			/* ISO/IEC 7816-3 8.2.3: T=15 is invalid in TD1. */
+			if (t == 15)
+				goto invalid;
 			td1 = true;
 			atr->first_protocol = t;
 		}
