@@ -22,15 +22,23 @@
  *   P3 = xx. The final status word, which may still be 61 xx when Ne bytes
  *   have arrived, ends the response. Any other status of the case 3 TPDU
  *   (90 00, warnings, errors) is passed up as it is: no GET RESPONSE is
- *   attempted without a 61 xx from the card.
+ *   attempted without a 61 xx from the card. This departs from ISO/IEC
+ *   7816-3 case 4S.2, where 90 00 would be followed by GET RESPONSE with
+ *   P3 = Le: cards that have no data answer that GET RESPONSE with an
+ *   error, which would turn a success into a failure. (The Windows
+ *   library leaves every GET RESPONSE to the caller.)
  * - Extended APDUs (cases 2E, 3E, 4E) would need ENVELOPE and are refused
  *   with -EINVAL, as are byte strings that are no APDU at all.
  *
  * Limits: at most SCARD_T0_MAX_EXCHANGES TPDUs per APDU; a card that keeps
  * asking for more gets -EPROTO. A reply shorter than the two status bytes,
  * or a GET RESPONSE reply carrying more data than P3 asked for, is a
- * protocol error, -EPROTO. Replies larger than SCARD_MAX_SHORT_RESP bytes
- * are refused by the reader's exchange function (its error is returned).
+ * protocol error, -EPROTO. The exchange function receives a reply buffer
+ * of SCARD_MAX_SHORT_RESP bytes on the stack (drivers copy into it, they
+ * must not hand it to DMA); a longer reply, which its -EOVERFLOW reports,
+ * is a protocol error too, -EPROTO, so that -EOVERFLOW from this function
+ * always means that @resp is too small. Other errors of the exchange
+ * function are returned as they are.
  *
  * The response (data then SW1 SW2) goes to @resp. When it does not fit, the
  * exchange still runs to its end so that the size needed is known: it is
@@ -73,6 +81,9 @@ static int scard_t0_xfr(struct scard_t0_ctx *ctx, const u8 *tpdu, size_t len)
 	ctx->rx_len = 0;
 	ret = ctx->xfr(ctx->rdr, tpdu, len, ctx->rx, sizeof(ctx->rx),
 		       &ctx->rx_len);
+	/* No T=0 reply is longer than ctx->rx: the card broke the protocol. */
+	if (ret == -EOVERFLOW)
+		return -EPROTO;
 	if (ret)
 		return ret;
 	if (ctx->rx_len < 2 || ctx->rx_len > sizeof(ctx->rx))
@@ -155,8 +166,9 @@ static int scard_t0_get_response(struct scard_t0_ctx *ctx, u8 cla, u32 ne)
  * Context: process context; sleeps if @xfr does. The caller serializes
  * access to the reader.
  * Return: 0; -EINVAL for an extended or malformed APDU; -EPROTO for a reply
- * without status word, an oversized GET RESPONSE reply or too many
- * exchanges; -EOVERFLOW when @resp is too small; or the error of @xfr.
+ * without status word, a reply too long for T=0, an oversized GET RESPONSE
+ * reply or too many exchanges; -EOVERFLOW when @resp is too small; or the
+ * error of @xfr.
  */
 int scard_t0_transmit(struct scard_reader *rdr, scard_xfr_fn xfr,
 		      const u8 *cmd, size_t cmd_len, u8 *resp,

@@ -587,6 +587,19 @@ static void scard_t0_transmit_xfr_error_propagates(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, RUN(steps, cmd, resp, &len), -ETIMEDOUT);
 }
 
+static void scard_t0_transmit_xfr_overflow_is_eproto(struct kunit *test)
+{
+	static const u8 cmd[] = { 0x00, 0xb0, 0x00, 0x00, 0x04 };
+	const struct scard_t0_step steps[] = {
+		{ TX(0x00, 0xb0, 0x00, 0x00, 0x04), .err = -EOVERFLOW },
+	};
+	u8 resp[SCARD_MAX_SHORT_RESP];
+	size_t len;
+
+	/* -EOVERFLOW is kept for "resp too small". */
+	KUNIT_EXPECT_EQ(test, RUN(steps, cmd, resp, &len), -EPROTO);
+}
+
 static void scard_t0_transmit_get_response_error_propagates(struct kunit *test)
 {
 	static const u8 cmd[] = { 0x00, 0xa4, 0x04, 0x00, 0x01, 0xa0, 0x00 };
@@ -712,6 +725,7 @@ static struct kunit_case scard_t0_cases[] = {
 	KUNIT_CASE(scard_t0_transmit_empty_reply_eproto),
 	KUNIT_CASE(scard_t0_transmit_short_get_response_eproto),
 	KUNIT_CASE(scard_t0_transmit_xfr_error_propagates),
+	KUNIT_CASE(scard_t0_transmit_xfr_overflow_is_eproto),
 	KUNIT_CASE(scard_t0_transmit_get_response_error_propagates),
 	KUNIT_CASE(scard_t0_transmit_get_response_resend_error),
 	KUNIT_CASE(scard_t0_transmit_extended_rejected),
