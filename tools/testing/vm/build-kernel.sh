@@ -67,7 +67,7 @@ while IFS= read -r line; do
 	CONFIG_*=*)
 		opt=${line%%=*}
 		if ! grep -qxF -- "$line" "$kdir/.config"; then
-			have=$(grep -E "^(# )?$opt[= ]" "$kdir/.config" || echo "(absent)")
+			have=$(grep -E "^(# )?${opt}[= ]" "$kdir/.config" || echo "(absent)")
 			printf 'ERROR: %s requested, .config has: %s\n' "$line" "$have" >&2
 			bad=1
 		fi
@@ -87,7 +87,7 @@ if grep -qE '^CONFIG_[A-Z0-9_]+=m$' "$kdir/.config"; then
 	warn "some options are =m in the debug kernel: $(grep -cE '=m$' "$kdir/.config") (they will not be in the initramfs)"
 fi
 
-jobs=$(nproc_build)
+jobs=$(( $(nproc_build) + 1 ))
 say "building debug kernel: make -j$jobs bzImage modules (about 7 min on 2 cores), log: $log"
 start=$(date +%s)
 if ! (cd "$kdir" && make -j"$jobs" bzImage modules) >>"$log" 2>&1; then

@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-out= ko_dir= usb_krel= stage=
+out='' ko_dir='' usb_krel='' stage=''
 while getopts 'o:k:u:s:' opt; do
 	case "$opt" in
 	o) out=$OPTARG ;;
@@ -62,6 +62,7 @@ done
 : >"$root/scard/modules/load.order"
 : >"$root/scard/modules/ours.order"
 if [ -n "$usb_krel" ]; then
+	# shellcheck disable=SC2043 # a list: add host-stack modules here
 	for m in xhci_pci; do
 		# modprobe prints "insmod <path>" in dependency order ("builtin" if =y)
 		modprobe -S "$usb_krel" --show-depends "$m" | while read -r what path _; do

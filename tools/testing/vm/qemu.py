@@ -35,6 +35,7 @@ import time
 
 END_MARKER = "# scard-vm-end"
 QMP_TIMEOUT = 30.0
+END_GRACE = 60.0  # seconds QEMU may take to exit after the end marker
 EXIT_TIMEOUT = 124
 EXIT_NO_END = 125
 EXIT_HARNESS = 126
@@ -68,12 +69,15 @@ class Listener:
         self.sock.listen(1)
         self.conn = None
 
-    def accept(self, timeout):
-        self.sock.settimeout(timeout)
-        try:
-            self.conn, _ = self.sock.accept()
-        except socket.timeout as e:
-            raise HarnessError("QEMU did not connect to %s" % self.path) from e
+    def accept(self, timeout, proc):
+        self.sock.settimeout(0.5)
+        deadline = time.monotonic() + timeout
+        while self.conn is None:
+            try:
+                self.conn, _ = self.sock.accept()
+            except socket.timeout:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise HarnessError("QEMU did not connect to %s" % self.path) from None
         self.conn.settimeout(None)
         self.sock.close()
         return self.conn
@@ -205,6 +209,7 @@ class Vm:
         self.proc = None
         self.qmp = None
         self.end_rc = None
+        self.end_time = None
         self.reader_seq = 0
         self.card_seq = 0
         self.reader = "ccid0"
@@ -312,6 +317,9 @@ class Vm:
             left = deadline - time.monotonic()
             if left <= 0:
                 return "timeout"
+            if self.end_time is not None and time.monotonic() - self.end_time > END_GRACE:
+                log("%s: guest finished but QEMU did not exit; killing it" % self.name)
+                return "exited"
             r, _, _ = select.select([conn], [], [], min(left, 0.5))
             if not r:
                 continue
@@ -352,6 +360,7 @@ class Vm:
         if line.startswith(END_MARKER):
             m = re.search(r"rc=(\d+)", line)
             self.end_rc = int(m.group(1)) if m else 0
+            self.end_time = time.monotonic()
 
     def run(self):
         a = self.args
@@ -377,7 +386,7 @@ class Vm:
             conns = {}
             # QEMU creates chardevs in command-line order: qmp, con, res, ctl.
             for k in ("qmp", "con", "res", "ctl"):
-                conns[k] = listeners[k].accept(60)
+                conns[k] = listeners[k].accept(60, self.proc)
         except HarnessError as e:
             self.proc.poll()
             log("%s (QEMU exit status %s; see %s)" % (e, self.proc.returncode, self.qemu_log))

@@ -43,7 +43,7 @@ fi
 if [ -d /scard/selftests ]; then
 	t=$(suite_timeout /scard/selftests)
 	for p in /scard/selftests/*; do
-		[ -f "$p" ] && [ -x "$p" ] || continue
+		if [ ! -f "$p" ] || [ ! -x "$p" ]; then continue; fi
 		(cd /scard/selftests && run_suite "kselftest/$(basename "$p")" "$t" "$p")
 	done
 fi
