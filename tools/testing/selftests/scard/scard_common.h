@@ -39,11 +39,12 @@ static const uint8_t select_pki_fci[] = {
 	0xA5, 0x00, 0x90, 0x00,
 };
 
-/* CAC GET PROPERTIES with Le=00: the card says 6C 07, the library resends. */
+/*
+ * CAC GET PROPERTIES: with Le=00 the card returns all its properties; with
+ * a wrong Le (01) it answers 6C xx and the library must resend with xx.
+ */
 static const uint8_t get_properties[] = { 0x80, 0x56, 0x01, 0x00, 0x00 };
-static const uint8_t get_properties_resp[] = {
-	0x01, 0x05, 0x10, 0x02, 0x06, 0x02, 0x02, 0x90, 0x00,
-};
+static const uint8_t get_properties_le1[] = { 0x80, 0x56, 0x01, 0x00, 0x01 };
 
 static inline const char *scard_test_dev(void)
 {

@@ -274,13 +274,23 @@ TEST_F_TIMEOUT(hotplug, reader_unplug_and_plug, 240)
 	size_t len;
 	int nb, fd, i;
 
+	/*
+	 * Wait for a card that cannot come: QEMU takes the card out before it
+	 * unplugs the reader, so an IS_ABSENT could legitimately complete
+	 * with 0 first. With the card gone, only the unplug ends the waits.
+	 */
+	self->card_removed = 1;
+	ASSERT_EQ(0, vmctl("card-remove"));
+	ASSERT_EQ(0, scard_t_dioc(self->fd, IOCTL_SMARTCARD_IS_ABSENT, NULL, 0,
+				  NULL, 0, NULL));
+
 	nb = open(scard_test_dev(), O_RDWR | O_NONBLOCK);
 	ASSERT_LE(0, nb);
-	ASSERT_EQ(EINPROGRESS, scard_t_dioc(nb, IOCTL_SMARTCARD_IS_ABSENT,
+	ASSERT_EQ(EINPROGRESS, scard_t_dioc(nb, IOCTL_SMARTCARD_IS_PRESENT,
 					    NULL, 0, NULL, 0, NULL));
 
 	w.fd = self->fd;
-	w.code = IOCTL_SMARTCARD_IS_ABSENT;
+	w.code = IOCTL_SMARTCARD_IS_PRESENT;
 	w.result = -1;
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocking_wait_thread, &w));
 	usleep(300000);
@@ -324,6 +334,7 @@ TEST_F_TIMEOUT(hotplug, reader_unplug_and_plug, 240)
 	ASSERT_EQ(0, find_reader(path, sizeof(path), 20))
 		TH_LOG("no /dev/scard* within 20 s of reader-plug");
 	self->reader_unplugged = 0;
+	self->card_removed = 0;
 	if (strcmp(path, scard_test_dev()))
 		TH_LOG("the reader came back as %s", path);
 	EXPECT_EQ(0, wait_present(path, 10000));
