@@ -351,6 +351,66 @@ TEST_F_TIMEOUT(hotplug, reader_unplug_and_plug, 240)
 	scard_t_power(fd, SCARD_POWER_DOWN);
 }
 
+struct transmit_loop {
+	int fd;
+	int bad_errno;		/* first errno outside the expected set */
+	int last;		/* errno that ended the loop */
+	unsigned int ok;	/* transmissions that succeeded */
+};
+
+/* TRANSMIT until the reader is gone; note any surprising errno. */
+static void *transmit_loop_thread(void *arg)
+{
+	struct transmit_loop *t = arg;
+	uint8_t resp[300];
+	size_t len;
+	int ret;
+
+	for (;;) {
+		ret = scard_t_transmit(t->fd, select_pki_case4,
+				       sizeof(select_pki_case4), resp,
+				       sizeof(resp), &len);
+		if (!ret) {
+			t->ok++;
+			continue;
+		}
+		/* The card leaves first, then the reader. */
+		if (ret != ENODEV && ret != ENOMEDIUM && ret != EBADFD &&
+		    !t->bad_errno)
+			t->bad_errno = ret;
+		if (ret == ENODEV) {
+			t->last = ret;
+			return NULL;
+		}
+		usleep(1000);
+	}
+}
+
+TEST_F_TIMEOUT(hotplug, reader_unplug_during_transmit, 240)
+{
+	struct transmit_loop t = { .fd = self->fd };
+	char path[64];
+	pthread_t th;
+
+	ASSERT_EQ(0, scard_t_specific(self->fd));
+	ASSERT_EQ(0, pthread_create(&th, NULL, transmit_loop_thread, &t));
+	usleep(500000);
+
+	self->reader_unplugged = 1;
+	ASSERT_EQ(0, vmctl("reader-unplug"));
+	pthread_join(th, NULL);
+	EXPECT_LT(0U, t.ok);
+	EXPECT_EQ(0, t.bad_errno) TH_LOG("unexpected errno %d", t.bad_errno);
+	EXPECT_EQ(ENODEV, t.last);
+
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, vmctl("reader-plug"));
+	ASSERT_EQ(0, find_reader(path, sizeof(path), 20));
+	self->reader_unplugged = 0;
+	EXPECT_EQ(0, wait_present(path, 10000));
+}
+
 int main(int argc, char **argv)
 {
 	int i, list = 0;
