@@ -107,7 +107,7 @@ class Sink(threading.Thread):
                 out.write(data)
                 out.flush()
                 if self.echo is not None:
-                    self.echo.write(data)
+                    self.echo.write(re.sub(rb"(^|\n)# scard-vm-end[^\n]*\n?", rb"\1", data))
                     self.echo.flush()
                 if self.on_line is not None:
                     self.partial += data
@@ -308,9 +308,8 @@ class Vm:
             return "ok"
         raise HarnessError("unknown request %r" % req)
 
-    def serve_control(self, conn, transcript):
+    def serve_control(self, conn, transcript, deadline):
         buf = b""
-        deadline = time.monotonic() + self.args.timeout
         while True:
             if self.proc.poll() is not None:
                 return "exited"
@@ -405,7 +404,9 @@ class Vm:
             except HarnessError as e:
                 log("QMP: %s" % e)
                 return EXIT_HARNESS
-            how = self.serve_control(conns["ctl"], transcript)
+            how = self.serve_control(conns["ctl"], transcript, start + a.timeout)
+            if how != "exited" or self.proc.poll() is None:
+                self._kill()
         for s in sinks:
             s.join(timeout=10)
         elapsed = time.monotonic() - start
@@ -423,10 +424,7 @@ class Vm:
     def _kill(self):
         if self.proc is None or self.proc.poll() is not None:
             return
-        try:
-            self.qmp and self.qmp.command("quit", timeout=5)
-        except (HarnessError, OSError):
-            pass
+        self.proc.terminate()
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:

@@ -56,6 +56,7 @@ VM_STATUS = {124: "timed out (QEMU killed)", 125: "did not reach the end marker"
 class Suite:
     def __init__(self, name):
         self.name = name
+        self.label = name.split("/", 1)[0]
         self.passed = 0
         self.failed = 0
         self.skipped = 0
@@ -195,6 +196,13 @@ def main():
         check_console(name, path, suites)
     for name, st in pairs(a.vm):
         check_vm(name, int(st), suites)
+
+    # Group by label (host, then each kernel in the order given).
+    labels = []
+    for s in suites:
+        if s.label not in labels:
+            labels.append(s.label)
+    suites.sort(key=lambda s: labels.index(s.label))
 
     passed = sum(s.passed for s in suites)
     failed = sum(s.failed for s in suites)
