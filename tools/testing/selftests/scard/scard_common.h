@@ -40,11 +40,13 @@ static const uint8_t select_pki_fci[] = {
 };
 
 /*
- * CAC GET PROPERTIES: with Le=00 the card returns all its properties; with
- * a wrong Le (01) it answers 6C xx and the library must resend with xx.
+ * CAC GET PROPERTIES right after a reset: the card answers Le=00 with
+ * 6C 07, the library resends with Le=07 (reference vector).
  */
 static const uint8_t get_properties[] = { 0x80, 0x56, 0x01, 0x00, 0x00 };
-static const uint8_t get_properties_le1[] = { 0x80, 0x56, 0x01, 0x00, 0x01 };
+static const uint8_t get_properties_resp[] = {
+	0x01, 0x05, 0x10, 0x02, 0x06, 0x02, 0x02, 0x90, 0x00,
+};
 
 static inline const char *scard_test_dev(void)
 {
