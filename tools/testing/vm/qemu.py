@@ -14,8 +14,9 @@ output is lost before we attach. QMP (also a client chardev) is used for the
 card/reader hot-plug requests.
 
 Exit status: the guest's status from the end marker ("# scard-vm-end rc=N"
-on ttyS1), 124 when the run timed out, 125 when the guest never reached the
-end marker, 126 on a harness error.
+on ttyS1), 123 when QEMU stopped answering QMP (killed at once), 124 when the
+run timed out, 125 when the guest never reached the end marker, 126 on a
+harness error.
 """
 
 import argparse
@@ -36,6 +37,7 @@ import time
 END_MARKER = "# scard-vm-end"
 QMP_TIMEOUT = 30.0
 END_GRACE = 60.0  # seconds QEMU may take to exit after the end marker
+EXIT_WEDGED = 123
 EXIT_TIMEOUT = 124
 EXIT_NO_END = 125
 EXIT_HARNESS = 126
@@ -47,6 +49,10 @@ def log(msg):
 
 class HarnessError(Exception):
     pass
+
+
+class QmpTimeout(HarnessError):
+    """QEMU stopped answering QMP: its main loop is stuck, the guest with it."""
 
 
 def have_kvm():
@@ -161,7 +167,7 @@ class Qmp:
         try:
             msg = self.msgs.get(timeout=max(timeout, 0.01))
         except queue.Empty as e:
-            raise HarnessError("QMP timeout") from e
+            raise QmpTimeout("QMP timeout") from e
         if msg is None:
             raise HarnessError("QMP connection closed")
         self._note("qmp< " + json.dumps(msg))
@@ -210,6 +216,7 @@ class Vm:
         self.qmp = None
         self.end_rc = None
         self.end_time = None
+        self.wedged = None
         self.reader_seq = 0
         self.card_seq = 0
         self.reader = "ccid0"
@@ -233,6 +240,7 @@ class Vm:
         a = self.args
         cmd = [a.qemu, "-machine", "q35", "-m", a.memory, "-smp", str(a.smp),
                "-nographic", "-no-reboot", "-monitor", "none",
+               "-name", "scard-%s,debug-threads=on" % self.name,
                "-kernel", a.kernel, "-initrd", a.initrd, "-append", a.append]
         if have_kvm() and not a.no_kvm:
             cmd += ["-enable-kvm", "-cpu", "host"]
@@ -343,6 +351,10 @@ class Vm:
                 transcript.flush()
                 try:
                     reply = self.handle_request(line)
+                except QmpTimeout:
+                    self.wedged = line
+                    self._dump_threads()
+                    return "wedged"
                 except HarnessError as e:
                     reply = "err %s" % e
                 except (ValueError, OSError) as e:
@@ -410,6 +422,13 @@ class Vm:
         for s in sinks:
             s.join(timeout=10)
         elapsed = time.monotonic() - start
+        if how == "wedged":
+            msg = ("QEMU stopped answering QMP while handling '%s' (QEMU deadlock?); "
+                   "killed after %.0f s" % (self.wedged, elapsed))
+            log("%s: %s" % (self.name, msg))
+            with open(self.console_log, "a") as f:
+                f.write("\nscard-harness: %s\n" % msg)
+            return EXIT_WEDGED
         if how == "timeout":
             log("%s: TIMEOUT after %.0f s, QEMU killed" % (self.name, elapsed))
             with open(self.console_log, "a") as f:
@@ -420,6 +439,26 @@ class Vm:
             log("%s: guest did not reach the end marker" % self.name)
             return EXIT_NO_END
         return self.end_rc
+
+    def _dump_threads(self):
+        """Record where QEMU's threads sleep (kernel side) in the QEMU log."""
+        lines = []
+        base = "/proc/%d/task" % self.proc.pid
+        try:
+            for tid in sorted(os.listdir(base), key=int):
+                info = []
+                for f in ("comm", "wchan", "stat"):
+                    try:
+                        with open(os.path.join(base, tid, f)) as fh:
+                            info.append(fh.read().strip())
+                    except OSError:
+                        info.append("?")
+                lines.append("  thread %s %s wchan=%s state=%s"
+                             % (tid, info[0], info[1], info[2].split(") ")[-1][:1]))
+        except OSError:
+            return
+        with open(self.qemu_log, "a") as f:
+            f.write("scard-harness: QEMU unresponsive, its threads:\n" + "\n".join(lines) + "\n")
 
     def _kill(self):
         if self.proc is None or self.proc.poll() is not None:

@@ -49,7 +49,8 @@ BAD_LOG = [
     re.compile(r"Kernel panic"),
 ]
 
-VM_STATUS = {124: "timed out (QEMU killed)", 125: "did not reach the end marker",
+VM_STATUS = {123: "QEMU stopped answering QMP (hung in a hot-plug request; killed)",
+             124: "timed out (QEMU killed)", 125: "did not reach the end marker",
              126: "harness error (see qemu log)"}
 
 
