@@ -7,7 +7,7 @@
 #
 # stdout: two lines, KDIR=<dir> and BZIMAGE=<file>; progress goes to stderr.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 SRC_PKG=${SCARD_KSRC_PKG:-linux-source-6.12}

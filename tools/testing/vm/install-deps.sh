@@ -3,7 +3,7 @@
 # build and VM test harness need. Runs apt-get update at most once, and only
 # when something is missing.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(

@@ -45,3 +45,63 @@ nproc_build() { nproc 2>/dev/null || echo 2; }
 # The harness may be started from `make check`: do not leak the parent make's
 # flags (-n, -s, jobserver) into the builds it runs.
 unset MAKEFLAGS MFLAGS MAKELEVEL
+
+has_target() { # dir target: does the Makefile in dir have a rule for target?
+	make -C "$1" -n "$2" >/dev/null 2>&1
+}
+
+# Copy the working tree (tracked and untracked, minus ignored files and .git)
+# to a build directory, so builds never write into the repository.
+sync_tree() { # dest
+	mkdir -p "$1"
+	rsync -a --delete --delete-excluded --exclude=/.git --filter=':- .gitignore' \
+		"$REPO_ROOT/" "$1/"
+}
+
+# kselftest_harness.h and kselftest.h from linux-source-6.12; prints the dir.
+ksft_include() {
+	local dir=$SCARD_CACHE/ksft-include
+	if [ ! -f "$dir/kselftest_harness.h" ]; then
+		say "extracting kselftest headers from linux-source-6.12 into $dir"
+		mkdir -p "$dir"
+		tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$dir" --strip-components=4 \
+			linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
+			linux-source-6.12/tools/testing/selftests/kselftest.h
+	fi
+	echo "$dir"
+}
+
+# `make tools` in a copy of the tree, then stage what the guest gets:
+# STAGE/bin (every executable of tools/scard) and STAGE/selftests (the
+# programs of tools/testing/selftests/scard: its print-progs target, else
+# every executable there, plus its settings file).
+build_tools() { # build_dir stage log
+	local bdir=$1 stage=$2 log=$3 st progs p
+	mkdir -p "$stage/bin" "$stage/selftests"
+	make -C "$bdir" tools KSFT_INCLUDE="$KSFT_INCLUDE" >"$log" 2>&1 || return 1
+	find "$bdir/tools/scard" -maxdepth 1 -type f -perm -u+x -exec cp {} "$stage/bin/" \;
+	st=$bdir/tools/testing/selftests/scard
+	if [ -d "$st" ]; then
+		if has_target "$st" print-progs; then
+			progs=$(make -s -C "$st" print-progs KSFT_INCLUDE="$KSFT_INCLUDE" 2>/dev/null || true)
+		else
+			progs=$(find "$st" -maxdepth 1 -type f -perm -u+x -printf '%f\n')
+		fi
+		for p in $progs; do
+			p=${p##*/}
+			if [ -f "$st/$p" ]; then cp "$st/$p" "$stage/selftests/"; fi
+		done
+		if [ -f "$st/settings" ]; then cp "$st/settings" "$stage/selftests/"; fi
+	fi
+	return 0
+}
+
+# `make KDIR=...` in a copy of the tree; copies the .ko files to ko_dir.
+build_modules() { # build_dir kdir ko_dir log
+	local bdir=$1 kdir=$2 kodir=$3 log=$4
+	mkdir -p "$kodir"
+	make -C "$bdir" KDIR="$kdir" KSFT_INCLUDE="$KSFT_INCLUDE" >"$log" 2>&1 || return 1
+	find "$bdir/drivers" -name '*.ko' -exec cp {} "$kodir/" \;
+	compgen -G "$kodir/*.ko" >/dev/null
+}
+

@@ -10,7 +10,7 @@
 # Always added: busybox (static) with applet links, guest/init as /init,
 # guest/* scripts, scenarios/*.sh. Dynamic executables get their libraries.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 out='' ko_dir='' usb_krel='' stage=''

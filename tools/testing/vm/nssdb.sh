@@ -5,7 +5,7 @@
 # (reference/ccid-qemu-pcsc.md 1.11: explicit -m serials, -z noise file,
 # --empty-password). Prints the DB directory on stdout.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 db=${SCARD_NSSDB:-$SCARD_CACHE/nssdb}

@@ -112,14 +112,15 @@ class Sink(threading.Thread):
                 data = data.replace(b"\r", b"")
                 out.write(data)
                 out.flush()
-                if self.echo is not None:
-                    self.echo.write(re.sub(rb"(^|\n)# scard-vm-end[^\n]*\n?", rb"\1", data))
-                    self.echo.flush()
-                if self.on_line is not None:
-                    self.partial += data
-                    *lines, self.partial = self.partial.split(b"\n")
-                    for line in lines:
+                self.partial += data
+                *lines, self.partial = self.partial.split(b"\n")
+                for line in lines:
+                    if self.echo is not None and not line.startswith(END_MARKER.encode()):
+                        self.echo.write(line + b"\n")
+                    if self.on_line is not None:
                         self.on_line(line.decode("utf-8", "replace"))
+                if self.echo is not None:
+                    self.echo.flush()
 
 
 class Qmp:
