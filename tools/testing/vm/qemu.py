@@ -241,7 +241,7 @@ class Vm:
         a = self.args
         cmd = [a.qemu, "-machine", "q35", "-m", a.memory, "-smp", str(a.smp),
                "-nographic", "-no-reboot", "-monitor", "none",
-               "-name", "scard-%s,debug-threads=on" % self.name,
+               "-name", "scard-%s,debug-threads=on" % self.name, "-nic", "none",
                "-kernel", a.kernel, "-initrd", a.initrd, "-append", a.append]
         if have_kvm() and not a.no_kvm:
             cmd += ["-enable-kvm", "-cpu", "host"]
