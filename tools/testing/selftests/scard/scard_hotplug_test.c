@@ -8,8 +8,10 @@
  * inserted); the harness runs this program last.
  */
 #include <dirent.h>
+#include <linux/netlink.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -349,6 +351,79 @@ TEST_F_TIMEOUT(hotplug, reader_unplug_and_plug, 240)
 	ASSERT_EQ(sizeof(select_pki_fci), len);
 	EXPECT_EQ(0, memcmp(resp, select_pki_fci, len));
 	scard_t_power(fd, SCARD_POWER_DOWN);
+}
+
+/* A socket receiving the kernel's uevents, or -1. */
+static int uevent_socket(void)
+{
+	struct sockaddr_nl addr = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1,	/* the kernel's broadcast group */
+	};
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		    NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Wait up to @ms for a "change" uevent of @dev carrying @var ("KEY=value").
+ * A uevent is "action@devpath\0KEY=value\0...".
+ */
+static int wait_uevent(int fd, const char *dev, const char *var, int ms)
+{
+	const char *name = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	char buf[4096], suffix[48];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	snprintf(suffix, sizeof(suffix), "/%s", name);
+	while (poll(&pfd, 1, ms) == 1) {
+		const char *p;
+		int devpath_ok = 0, var_ok = 0;
+
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			return -1;
+		buf[n] = '\0';
+		if (strncmp(buf, "change@", 7))
+			continue;
+		p = buf + strlen(buf);
+		if ((size_t)(p - buf) >= strlen(suffix) &&
+		    !strcmp(p - strlen(suffix), suffix))
+			devpath_ok = 1;
+		for (p = buf; p < buf + n; p += strlen(p) + 1)
+			if (!strcmp(p, var))
+				var_ok = 1;
+		if (devpath_ok && var_ok)
+			return 0;
+	}
+	return -1;
+}
+
+TEST_F_TIMEOUT(hotplug, uevent_on_card_events, 120)
+{
+	int ue = uevent_socket();
+
+	if (ue < 0)
+		SKIP(return, "no NETLINK_KOBJECT_UEVENT: %s", strerror(errno));
+	self->card_removed = 1;
+	ASSERT_EQ(0, vmctl("card-remove"));
+	EXPECT_EQ(0, wait_uevent(ue, scard_test_dev(), "SCARD_EVENT=removed",
+				 10000));
+	ASSERT_EQ(0, vmctl("card-insert"));
+	EXPECT_EQ(0, wait_uevent(ue, scard_test_dev(), "SCARD_EVENT=inserted",
+				 10000));
+	self->card_removed = 0;
+	EXPECT_EQ(0, wait_present(scard_test_dev(), 10000));
+	close(ue);
 }
 
 struct transmit_loop {
