@@ -8,7 +8,8 @@
 export PATH=/scard/bin:/bin:/sbin:/usr/bin:/usr/sbin
 set -e
 
-say() { printf '\n# %s\n' "$*"; }
+say() { printf '# %s\n' "$*"; }
+nl() { echo; }
 step() { printf '$ %s\n' "$*"; "$@"; }
 
 if ! command -v scardctl >/dev/null; then
@@ -18,31 +19,41 @@ fi
 i=0
 while [ ! -e /dev/scard0 ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
 
+nl
 say "Every reader slot is a character device /dev/scardN; sysfs has its name,"
 say "card state, protocol and ATR."
 step scardctl list
+nl
 say "The same through ioctls (winsmcrd.h codes): the card is in, not powered."
 step scardctl status
 
+nl
 say "Cold reset (IOCTL_SMARTCARD_POWER, SCARD_COLD_RESET): the card answers"
 say "with its ATR; the kernel's own ISO 7816-3 parser decodes it."
 step scardctl power on
+nl
 say "Select T=0 (IOCTL_SMARTCARD_SET_PROTOCOL): the card becomes SPECIFIC."
 step scardctl protocol T0
 
+nl
 say "SELECT the CAC PKI applet with Le=00 (case 4). At TPDU level the kernel"
 say "sends it as case 3, gets 61 0D and fetches the FCI with GET RESPONSE."
 step scardctl transmit "00 A4 04 00 07 A0 00 00 00 79 01 00 00"
+nl
 say "The same SELECT without Le (case 3): 61 0D goes back to the caller,"
 say "who asks for the 13 bytes itself with GET RESPONSE (00 C0 00 00 0D)."
 step scardctl transmit "00 A4 04 00 07 A0 00 00 00 79 01 00" "00 C0 00 00 0D"
-say "GET PROPERTIES with a wrong Le: the card says 6C 07, the kernel resends."
-step scardctl transmit "80 56 01 00 00"
+nl
+say "GET PROPERTIES with Le=FF, more than the card holds: it answers 6C xx"
+say "(xx = the real length) and the kernel resends the command with Le=xx."
+step scardctl transmit "80 56 01 00 FF"
+nl
 say "Reader attributes (IOCTL_SMARTCARD_GET_ATTRIBUTE) and counters."
 step scardctl attr vendor-name
 step scardctl attr current-protocol-type
 step scardctl perf
 
+nl
 say "Asynchronous wait: 'scardctl wait absent' opens the reader O_NONBLOCK,"
 say "IS_ABSENT answers EINPROGRESS, poll() waits for POLLPRI and"
 say "GET_LAST_ERROR gives the result. The host now removes the card."
@@ -52,10 +63,12 @@ sleep 1
 step vmctl card-remove
 wait "$waiter"
 step scardctl status
+nl
 say "Transmitting without a card fails with ENOMEDIUM (exit status 1):"
 printf '$ %s\n' "scardctl transmit 00 A4 04 00"
 scardctl transmit "00 A4 04 00" || echo "(exit status $?)"
 
+nl
 say "Put the card back; 'scardctl wait present' returns when it is in."
 scardctl wait present --timeout 60 &
 waiter=$!
