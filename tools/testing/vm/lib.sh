@@ -87,9 +87,13 @@ build_tools() { # build_dir stage log
 		else
 			progs=$(find "$st" -maxdepth 1 -type f -perm -u+x -printf '%f\n')
 		fi
+		: >"$stage/selftests/run-order"
 		for p in $progs; do
 			p=${p##*/}
-			if [ -f "$st/$p" ]; then cp "$st/$p" "$stage/selftests/"; fi
+			if [ -f "$st/$p" ]; then
+				cp "$st/$p" "$stage/selftests/"
+				echo "$p" >>"$stage/selftests/run-order"
+			fi
 		done
 		if [ -f "$st/settings" ]; then cp "$st/settings" "$stage/selftests/"; fi
 	fi

@@ -47,11 +47,25 @@ static const uint8_t select_pki_fci[] = {
 static const uint8_t get_properties[] = { 0x80, 0x56, 0x01, 0x00, 0x00 };
 static const uint8_t get_properties_le_ff[] = { 0x80, 0x56, 0x01, 0x00, 0xff };
 
+/*
+ * The reader under test: $SCARD_DEV, else the lowest /dev/scardN (a reader
+ * that was replugged while a file still held its minor comes back with
+ * another number), else /dev/scard0.
+ */
 static inline const char *scard_test_dev(void)
 {
+	static char path[32];
 	const char *d = getenv("SCARD_DEV");
+	int i;
 
-	return d && *d ? d : "/dev/scard0";
+	if (d && *d)
+		return d;
+	for (i = 0; i < 16; i++) {
+		snprintf(path, sizeof(path), "/dev/scard%d", i);
+		if (!access(path, F_OK))
+			return path;
+	}
+	return "/dev/scard0";
 }
 
 /* ioctl with a parameter block; returns 0 or a positive errno. */

@@ -51,7 +51,13 @@ fi
 # 2. kselftests
 if [ -d /scard/selftests ]; then
 	t=$(suite_timeout /scard/selftests)
-	for p in /scard/selftests/*; do
+	# The build's order (print-progs): the hot-plug tests come last.
+	if [ -f /scard/selftests/run-order ]; then
+		progs=$(sed 's|^|/scard/selftests/|' /scard/selftests/run-order)
+	else
+		progs=$(ls /scard/selftests/*)
+	fi
+	for p in $progs; do
 		if [ ! -f "$p" ] || [ ! -x "$p" ]; then continue; fi
 		(cd /scard/selftests && run_suite "kselftest/$(basename "$p")" "$t" "$p")
 	done
