@@ -55,6 +55,7 @@ enum scard_level {
  * @bwi: T=1 block waiting integer
  * @edc_crc: T=1 uses CRC rather than LRC
  * @clock_stop: clock stop support (CCID bClockStop encoding)
+ * @inverse: the card uses the inverse convention
  */
 struct scard_params {
 	u32 protocol;
@@ -68,6 +69,7 @@ struct scard_params {
 	u8 bwi;
 	bool edc_crc;
 	u8 clock_stop;
+	bool inverse;
 };
 
 /**
@@ -130,6 +132,11 @@ int scard_t0_transmit(struct scard_reader *rdr, scard_xfr_fn xfr,
  * @mechanical: optional; SCARD_READER_EJECTS, SCARD_READER_SWALLOWS or
  *	SCARD_READER_CONFISCATES. Same context as @power.
  * @escape: optional; vendor escape (IOCTL_CCID_ESCAPE). Same context.
+ * @send: character level only: send @len bytes to the card (the core has
+ *	already applied the inverse convention). Same context.
+ * @recv: character level only: receive @len bytes; the first may take
+ *	@first_us, each next one @next_us. Sets *@got to the bytes received;
+ *	returns -ETIMEDOUT when a byte missed its deadline. Same context.
  *
  * Every operation is called by the core with the reader's ops rwsem read
  * locked after checking that the reader is still registered, so none runs
@@ -147,6 +154,9 @@ struct scard_reader_ops {
 	int (*mechanical)(struct scard_reader *rdr, u32 function);
 	int (*escape)(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 		      u8 *rx, size_t rx_size, size_t *rx_len);
+	int (*send)(struct scard_reader *rdr, const u8 *buf, size_t len);
+	int (*recv)(struct scard_reader *rdr, u8 *buf, size_t len,
+		    size_t *got, unsigned int first_us, unsigned int next_us);
 };
 
 /**

@@ -10,6 +10,7 @@
 #ifndef _UAPI_LINUX_SCARD_H
 #define _UAPI_LINUX_SCARD_H
 
+#include <linux/ioctl.h>
 #include <linux/types.h>
 
 /*
@@ -244,6 +245,122 @@ struct scard_feature_tlv {
 	__u8 tag;
 	__u8 length;
 	__u8 value[4];
+};
+
+/*
+ * scard_vproxy: a reader whose card is played by a user-space process.
+ * /dev/scard_vproxy is the control device; SCARD_VPROXY_IOC_NEW_DEV creates
+ * a reader and returns a file descriptor. The process holding it reads
+ * requests (struct scard_vproxy_msg + payload) and writes one reply per
+ * request; it may also write SCARD_VPROXY_CARD_EVENT at any time. Closing
+ * the descriptor removes the reader. Documentation/scard/vproxy.rst.
+ */
+
+/* Exchange levels (struct scard_vproxy_new_dev.level). */
+#define SCARD_VPROXY_LEVEL_CHAR		0
+#define SCARD_VPROXY_LEVEL_TPDU		1
+#define SCARD_VPROXY_LEVEL_APDU		2
+#define SCARD_VPROXY_LEVEL_APDU_EXT	3
+
+/* struct scard_vproxy_new_dev.flags */
+#define SCARD_VPROXY_FLAG_CARD_PRESENT	0x1	/* a card is in at creation */
+#define SCARD_VPROXY_FLAG_AUTO_PPS	0x2	/* the "reader" does PPS itself */
+
+/**
+ * struct scard_vproxy_new_dev - SCARD_VPROXY_IOC_NEW_DEV argument
+ * @flags: SCARD_VPROXY_FLAG_*; unknown bits: EOPNOTSUPP
+ * @level: SCARD_VPROXY_LEVEL_*
+ * @protocols: SCARD_PROTOCOL_T0 and/or SCARD_PROTOCOL_T1
+ * @max_ifsd: the reader's maximum IFSD (1..254; 0 means 254)
+ * @clock_khz: the card clock the reader runs at (0 means 4000)
+ * @timeout_ms: how long the kernel waits for each reply (0 means 5000)
+ * @name: the reader's name, NUL-terminated (ifd_type); vendor is "vproxy"
+ * @index: out: N of the new /dev/scardN
+ * @fd: out: the descriptor the process plays the card through
+ * @reserved: must be 0
+ */
+struct scard_vproxy_new_dev {
+	__u32 flags;
+	__u32 level;
+	__u32 protocols;
+	__u32 max_ifsd;
+	__u32 clock_khz;
+	__u32 timeout_ms;
+	__u8 name[32];
+	__u32 index;
+	__u32 fd;
+	__u32 reserved[4];
+};
+
+/* 0xB9 is free in Documentation/userspace-api/ioctl/ioctl-number.rst. */
+#define SCARD_VPROXY_IOC_MAGIC	0xB9
+#define SCARD_VPROXY_IOC_NEW_DEV _IOWR(SCARD_VPROXY_IOC_MAGIC, 0x00, \
+				       struct scard_vproxy_new_dev)
+
+/* struct scard_vproxy_msg.type: requests from the kernel ... */
+#define SCARD_VPROXY_POWER	1	/* arg: SCARD_POWER_*; reply: ATR */
+#define SCARD_VPROXY_PARAMS	2	/* payload: struct scard_vproxy_params */
+#define SCARD_VPROXY_XFR	3	/* payload: TPDU/block/APDU; reply: its answer */
+#define SCARD_VPROXY_SEND	4	/* char level: payload: bytes for the card */
+#define SCARD_VPROXY_RECV	5	/* char level: arg: bytes wanted; reply: bytes */
+/* ... and messages from the process. */
+#define SCARD_VPROXY_CARD_EVENT	0x80	/* arg: 1 inserted, 0 removed; no seq */
+#define SCARD_VPROXY_REPLY	0x100	/* ORed into the type of a reply */
+
+/**
+ * struct scard_vproxy_msg - header of every message on a vproxy descriptor
+ * @type: SCARD_VPROXY_*; a reply carries the request's type |
+ *	SCARD_VPROXY_REPLY
+ * @seq: request number; a reply repeats it (replies to requests the kernel
+ *	no longer waits for are dropped)
+ * @len: payload bytes after the header
+ * @arg: request argument; in a reply, 0 or a negative errno the kernel
+ *	passes on (e.g. -ETIMEDOUT for a mute card)
+ * @timeout_us: RECV: how long the first byte may take; other types: 0
+ * @char_timeout_us: RECV: how long each further byte may take
+ *
+ * A request is read() whole (the buffer must hold header and payload, at
+ * most SCARD_VPROXY_MAX_MSG bytes); a reply or event is written whole.
+ */
+struct scard_vproxy_msg {
+	__u32 type;
+	__u32 seq;
+	__u32 len;
+	__s32 arg;
+	__u32 timeout_us;
+	__u32 char_timeout_us;
+};
+
+#define SCARD_VPROXY_MAX_MSG	(sizeof(struct scard_vproxy_msg) + 65546)
+
+/**
+ * struct scard_vproxy_params - SCARD_VPROXY_PARAMS payload
+ * @protocol: SCARD_PROTOCOL_T0 or SCARD_PROTOCOL_T1
+ * @fi: Fi index
+ * @di: Di index
+ * @n: extra guard time integer
+ * @wi: T=0 waiting time integer
+ * @ifsc: T=1 IFSC
+ * @ifsd: T=1 IFSD
+ * @cwi: T=1 CWI
+ * @bwi: T=1 BWI
+ * @edc_crc: T=1 uses CRC
+ * @inverse: the card uses the inverse convention
+ * @reserved: 0
+ */
+struct scard_vproxy_params {
+	__u32 protocol;
+	__u8 fi;
+	__u8 di;
+	__u8 n;
+	__u8 wi;
+	__u8 ifsc;
+	__u8 ifsd;
+	__u8 cwi;
+	__u8 bwi;
+	__u8 edc_crc;
+	__u8 inverse;
+	__u8 reserved[2];
 };
 
 #endif /* _UAPI_LINUX_SCARD_H */

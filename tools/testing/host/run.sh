@@ -57,10 +57,11 @@ echo "TAP version 13"
 
 # --- the uapi header --------------------------------------------------------
 incs=$(grep -E '^#[[:space:]]*include' "$UAPI/linux/scard.h" | tr -d ' \t')
-if [ "$incs" = "#include<linux/types.h>" ]; then
-	ok "uapi: scard.h includes only <linux/types.h>"
+# <linux/ioctl.h> only for _IOWR() of the Linux-only vproxy control ioctl.
+if [ "$incs" = "$(printf '#include<linux/ioctl.h>\n#include<linux/types.h>')" ]; then
+	ok "uapi: scard.h includes only <linux/ioctl.h> and <linux/types.h>"
 else
-	notok "uapi: scard.h includes only <linux/types.h>"
+	notok "uapi: scard.h includes only <linux/ioctl.h> and <linux/types.h>"
 	echo "$incs" | sed -e 's/^/#   /'
 fi
 check "uapi: compiles alone as C99 (-pedantic)" \
