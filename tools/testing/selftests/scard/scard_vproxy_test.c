@@ -1,0 +1,1038 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard_vproxy tests: readers whose card is played by this program.
+ *
+ * A thread plays a simple card on the card-side descriptor (APDU level:
+ * SELECT answers 90 00; TPDU level T=0: the card side of the TPDUs,
+ * 61 xx for a case 4 so that the kernel's GET RESPONSE logic runs) while
+ * the test drives /dev/scardN. The abuse tests play the card by hand: a
+ * card process that dies mid-APDU, answers late, answers garbage or
+ * floods the kernel with card events.
+ *
+ * Needs root and /dev/scard_vproxy (scard_vproxy.ko); skipped otherwise.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "scard_common.h"
+#include "vproxy.h"
+
+#define MAX_PAYLOAD	SCARD_VPROXY_MAX_PAYLOAD
+
+/* T=0, no interface bytes, two historical bytes: default Fi/Di, WI 10. */
+static const uint8_t card_atr[] = { 0x3B, 0x02, 0x14, 0x50 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --- the card --------------------------------------------------------- */
+
+struct vcard {
+	int fd;				/* card side */
+	unsigned int index;		/* N of /dev/scardN */
+	char dev[32];
+	unsigned int level;
+	pthread_t thread;
+	int running;
+	volatile int stop;
+	volatile int hold_xfr;		/* read XFR requests, never answer */
+	volatile int held;		/* an XFR request is being held */
+	pthread_mutex_t lock;
+	struct scard_vproxy_params params;	/* last PARAMS seen */
+	int nparams;
+	int nxfr;
+	int get_responses;		/* TPDU: GET RESPONSE TPDUs seen */
+	int unexpected;			/* requests the card did not expect */
+	uint8_t last_tpdu[8];
+};
+
+/* The APDU-level card: SELECT, READ BINARY, an echo (INS 01). */
+static size_t card_apdu(const uint8_t *c, size_t len, uint8_t *r)
+{
+	size_t n, i, lc, le;
+
+	if (len < 4)
+		return 0;
+	switch (c[1]) {
+	case 0xA4:				/* SELECT */
+		r[0] = 0x90;
+		r[1] = 0x00;
+		return 2;
+	case 0xB0:				/* READ BINARY, case 2 */
+		le = len == 5 ? (c[4] ? c[4] : 256) : 0;
+		for (i = 0; i < le; i++)
+			r[i] = (uint8_t)i;
+		r[le] = 0x90;
+		r[le + 1] = 0x00;
+		return le + 2;
+	case 0x01:				/* echo, case 4 */
+		lc = len > 5 ? c[4] : 0;
+		n = lc <= len - 5 ? lc : 0;
+		memcpy(r, c + 5, n);
+		r[n] = 0x90;
+		r[n + 1] = 0x00;
+		return n + 2;
+	default:
+		r[0] = 0x6D;
+		r[1] = 0x00;
+		return 2;
+	}
+}
+
+/*
+ * The TPDU-level T=0 card: a TPDU is a 5-byte header plus P3 data bytes
+ * for a case 3; the reader returns the data and SW1 SW2. A case 4 APDU
+ * reaches the card as a case 3 TPDU; it answers 61 xx and keeps the data
+ * for the GET RESPONSE that follows.
+ */
+static uint8_t tpdu_pending[256];
+static size_t tpdu_pending_len;
+
+static size_t card_tpdu(struct vcard *vc, const uint8_t *c, size_t len,
+			uint8_t *r)
+{
+	size_t i, le;
+
+	if (len >= 3 && c[0] == 0xFF) {		/* PPS: accept it */
+		memcpy(r, c, len);
+		return len;
+	}
+	if (len < 5)
+		return 0;
+	memcpy(vc->last_tpdu, c, 5);
+	switch (c[1]) {
+	case 0xA4:				/* SELECT: case 3 */
+		r[0] = 0x90;
+		r[1] = 0x00;
+		return 2;
+	case 0x01:				/* echo: case 3, then 61 xx */
+		if (len != 5u + c[4] || !c[4])
+			break;
+		memcpy(tpdu_pending, c + 5, c[4]);
+		tpdu_pending_len = c[4];
+		r[0] = 0x61;
+		r[1] = c[4];
+		return 2;
+	case 0xC0:				/* GET RESPONSE */
+		vc->get_responses++;
+		le = c[4] ? c[4] : 256;
+		if (len != 5 || le > tpdu_pending_len)
+			break;
+		memcpy(r, tpdu_pending, le);
+		r[le] = 0x90;
+		r[le + 1] = 0x00;
+		return le + 2;
+	case 0xB0:				/* READ BINARY: case 2 */
+		if (len != 5)
+			break;
+		le = c[4] ? c[4] : 256;
+		for (i = 0; i < le; i++)
+			r[i] = (uint8_t)(0xFF - i);
+		r[le] = 0x90;
+		r[le + 1] = 0x00;
+		return le + 2;
+	}
+	r[0] = 0x6F;
+	r[1] = 0x00;
+	return 2;
+}
+
+/* Answer one request as a well-behaved card. */
+static void card_answer(struct vcard *vc, const struct scard_vproxy_msg *req,
+			const uint8_t *p, size_t len, uint8_t *resp)
+{
+	size_t n = 0;
+	int status = 0;
+
+	pthread_mutex_lock(&vc->lock);
+	switch (req->type) {
+	case SCARD_VPROXY_POWER:
+		if (req->arg != SCARD_POWER_DOWN) {
+			memcpy(resp, card_atr, sizeof(card_atr));
+			n = sizeof(card_atr);
+		}
+		break;
+	case SCARD_VPROXY_PARAMS:
+		if (len == sizeof(vc->params))
+			memcpy(&vc->params, p, len);
+		else
+			vc->unexpected++;
+		vc->nparams++;
+		break;
+	case SCARD_VPROXY_XFR:
+		vc->nxfr++;
+		if (vc->level == SCARD_VPROXY_LEVEL_TPDU)
+			n = card_tpdu(vc, p, len, resp);
+		else
+			n = card_apdu(p, len, resp);
+		if (!n)
+			status = -EPROTO;
+		break;
+	default:
+		vc->unexpected++;
+		status = -EOPNOTSUPP;
+	}
+	pthread_mutex_unlock(&vc->lock);
+	scard_vproxy_reply(vc->fd, req, status, resp, n);
+}
+
+static void *card_thread(void *arg)
+{
+	struct vcard *vc = arg;
+	struct scard_vproxy_msg req;
+	uint8_t *p = malloc(MAX_PAYLOAD), *resp = malloc(MAX_PAYLOAD);
+	struct pollfd pfd = { .fd = vc->fd, .events = POLLIN };
+	int n;
+
+	while (p && resp && !vc->stop) {
+		if (poll(&pfd, 1, 20) != 1)
+			continue;
+		n = scard_vproxy_read_request(vc->fd, &req, p, MAX_PAYLOAD);
+		if (n < 0)
+			continue;
+		if (req.type == SCARD_VPROXY_XFR && vc->hold_xfr) {
+			vc->held = 1;
+			continue;
+		}
+		card_answer(vc, &req, p, (size_t)n, resp);
+	}
+	free(p);
+	free(resp);
+	return NULL;
+}
+
+static int card_create(struct vcard *vc, unsigned int level, uint32_t flags,
+		       uint32_t timeout_ms)
+{
+	struct scard_vproxy_new_dev nd = {
+		.flags = flags,
+		.level = level,
+		.protocols = SCARD_PROTOCOL_T0,
+		.timeout_ms = timeout_ms,
+	};
+	int fd;
+
+	memset(vc, 0, sizeof(*vc));
+	vc->fd = -1;
+	pthread_mutex_init(&vc->lock, NULL);
+	snprintf((char *)nd.name, sizeof(nd.name), "selftest card");
+	fd = scard_vproxy_create(&nd, &nd);
+	if (fd < 0)
+		return -fd;
+	vc->fd = fd;
+	vc->index = nd.index;
+	vc->level = level;
+	snprintf(vc->dev, sizeof(vc->dev), "/dev/scard%u", nd.index);
+	return 0;
+}
+
+static int card_start(struct vcard *vc)
+{
+	vc->stop = 0;
+	if (pthread_create(&vc->thread, NULL, card_thread, vc))
+		return -1;
+	vc->running = 1;
+	return 0;
+}
+
+static void card_stop(struct vcard *vc)
+{
+	if (vc->running) {
+		vc->stop = 1;
+		pthread_join(vc->thread, NULL);
+		vc->running = 0;
+	}
+}
+
+static void card_destroy(struct vcard *vc)
+{
+	card_stop(vc);
+	if (vc->fd >= 0)
+		close(vc->fd);
+	vc->fd = -1;
+}
+
+/* --- the client side -------------------------------------------------- */
+
+static int power_atr(int fd, uint32_t minor, uint8_t *atr, uint32_t *len)
+{
+	uint8_t buf[SCARD_ATR_LENGTH];
+	uint32_t got = 0;
+	int ret;
+
+	ret = scard_t_dioc(fd, IOCTL_SMARTCARD_POWER, &minor, sizeof(minor),
+			   buf, sizeof(buf), &got);
+	if (!ret && atr) {
+		memcpy(atr, buf, got <= sizeof(buf) ? got : sizeof(buf));
+		*len = got;
+	}
+	return ret;
+}
+
+/* An ioctl run by a helper thread, for operations the test must answer. */
+struct client_op {
+	pthread_t thread;
+	int fd;
+	uint32_t code;
+	uint32_t arg;
+	uint8_t out[64];
+	uint32_t out_len;
+	volatile int done;
+	int result;
+};
+
+static void *client_thread(void *arg)
+{
+	struct client_op *op = arg;
+
+	op->result = scard_t_dioc(op->fd, op->code, &op->arg, sizeof(op->arg),
+				  op->out, sizeof(op->out), &op->out_len);
+	op->done = 1;
+	return NULL;
+}
+
+static int client_start(struct client_op *op, int fd, uint32_t code,
+			uint32_t arg)
+{
+	memset(op, 0, sizeof(*op));
+	op->fd = fd;
+	op->code = code;
+	op->arg = arg;
+	return pthread_create(&op->thread, NULL, client_thread, op);
+}
+
+static int client_join(struct client_op *op)
+{
+	pthread_join(op->thread, NULL);
+	return op->result;
+}
+
+/* Read one request by hand, waiting up to @ms. Returns the payload size. */
+static int read_req(int fd, struct scard_vproxy_msg *req, uint8_t *p,
+		    size_t size, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) != 1)
+		return -ETIMEDOUT;
+	return scard_vproxy_read_request(fd, req, p, size);
+}
+
+/* Write raw bytes to the card side; returns the count or -errno. */
+static ssize_t raw_write(int fd, const void *buf, size_t len)
+{
+	ssize_t n = write(fd, buf, len);
+
+	return n < 0 ? -errno : n;
+}
+
+static int node_exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
+}
+
+/* Wait up to @ms for /dev/scardN to (dis)appear. */
+static int wait_node(const char *path, int present, int ms)
+{
+	int i;
+
+	for (i = 0; i < ms / 10; i++) {
+		if (node_exists(path) == present)
+			return 0;
+		usleep(10000);
+	}
+	return node_exists(path) == present ? 0 : -1;
+}
+
+static int vproxy_usable(void)
+{
+	return geteuid() == 0 && !access(SCARD_VPROXY_CTL_PATH, F_OK);
+}
+
+/* --- fixture: a reader with a card and a well-behaved card thread ----- */
+
+FIXTURE(vproxy) {
+	struct vcard vc;
+	int fd;
+};
+
+FIXTURE_VARIANT(vproxy) {
+	unsigned int level;
+};
+
+FIXTURE_VARIANT_ADD(vproxy, apdu) {
+	.level = SCARD_VPROXY_LEVEL_APDU,
+};
+
+FIXTURE_VARIANT_ADD(vproxy, tpdu) {
+	.level = SCARD_VPROXY_LEVEL_TPDU,
+};
+
+FIXTURE_SETUP(vproxy)
+{
+	int ret;
+
+	self->fd = -1;
+	self->vc.fd = -1;
+	if (!vproxy_usable())
+		SKIP(return, "no %s or not root", SCARD_VPROXY_CTL_PATH);
+	ret = card_create(&self->vc, variant->level,
+			  SCARD_VPROXY_FLAG_CARD_PRESENT, 3000);
+	ASSERT_EQ(0, ret) TH_LOG("create: %s", strerror(ret));
+	ASSERT_EQ(0, card_start(&self->vc));
+	self->fd = open(self->vc.dev, O_RDWR);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", self->vc.dev,
+				      strerror(errno));
+}
+
+FIXTURE_TEARDOWN(vproxy)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	card_destroy(&self->vc);
+}
+
+TEST_F(vproxy, created_reader)
+{
+	char path[64], name[128];
+	uint32_t unit = ~0u, got = 0, state = 0;
+	FILE *f;
+
+	ASSERT_TRUE(node_exists(self->vc.dev));
+	snprintf(path, sizeof(path), "/sys/class/scard/scard%u/name",
+		 self->vc.index);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(name, sizeof(name), f));
+	fclose(f);
+	EXPECT_STREQ("vproxy selftest card\n", name);
+
+	unit = SCARD_ATTR_DEVICE_UNIT;
+	ASSERT_EQ(0, scard_t_dioc(self->fd, IOCTL_SMARTCARD_GET_ATTRIBUTE,
+				  &unit, sizeof(unit), &unit, sizeof(unit),
+				  &got));
+	EXPECT_EQ(self->vc.index, unit);
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_PRESENT, state);
+}
+
+TEST_F(vproxy, power_returns_card_atr)
+{
+	uint8_t atr[SCARD_ATR_LENGTH];
+	uint32_t len = 0, state = 0;
+
+	ASSERT_EQ(0, power_atr(self->fd, SCARD_COLD_RESET, atr, &len));
+	ASSERT_EQ(sizeof(card_atr), len);
+	EXPECT_EQ(0, memcmp(card_atr, atr, len));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_NEGOTIABLE, state);
+
+	ASSERT_EQ(0, power_atr(self->fd, SCARD_WARM_RESET, atr, &len));
+	EXPECT_EQ(sizeof(card_atr), len);
+	ASSERT_EQ(0, scard_t_power(self->fd, SCARD_POWER_DOWN));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_PRESENT, state);
+}
+
+TEST_F(vproxy, set_protocol_sends_params)
+{
+	struct scard_vproxy_params p;
+	uint32_t state = 0;
+
+	ASSERT_EQ(0, scard_t_specific(self->fd));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_SPECIFIC, state);
+
+	pthread_mutex_lock(&self->vc.lock);
+	p = self->vc.params;
+	pthread_mutex_unlock(&self->vc.lock);
+	ASSERT_LE(1, self->vc.nparams);
+	EXPECT_EQ(SCARD_PROTOCOL_T0, p.protocol);
+	EXPECT_EQ(1, p.fi);
+	EXPECT_EQ(1, p.di);
+	EXPECT_EQ(10, p.wi);
+	EXPECT_EQ(0, p.inverse);
+	EXPECT_EQ(0, self->vc.unexpected);
+}
+
+TEST_F(vproxy, transmit_round_trip)
+{
+	static const uint8_t select_mf[] = { 0x00, 0xA4, 0x00, 0x00, 0x02,
+					     0x3F, 0x00 };
+	static const uint8_t echo[] = { 0x00, 0x01, 0x00, 0x00, 0x04,
+					0xDE, 0xAD, 0xBE, 0xEF, 0x00 };
+	static const uint8_t read_bin[] = { 0x00, 0xB0, 0x00, 0x00, 0x10 };
+	uint8_t resp[300];
+	size_t len = 0;
+	int xfr0, i;
+
+	ASSERT_EQ(0, scard_t_specific(self->fd));
+
+	ASSERT_EQ(0, scard_t_transmit(self->fd, select_mf, sizeof(select_mf),
+				      resp, sizeof(resp), &len));
+	ASSERT_EQ(2, len);
+	EXPECT_EQ(0x90, resp[0]);
+	EXPECT_EQ(0x00, resp[1]);
+
+	/* Case 4: at TPDU level the kernel fetches the data (GET RESPONSE). */
+	xfr0 = self->vc.nxfr;
+	ASSERT_EQ(0, scard_t_transmit(self->fd, echo, sizeof(echo), resp,
+				      sizeof(resp), &len));
+	ASSERT_EQ(6, len);
+	EXPECT_EQ(0, memcmp(resp, echo + 5, 4));
+	EXPECT_EQ(0x90, resp[4]);
+	EXPECT_EQ(0x00, resp[5]);
+	if (variant->level == SCARD_VPROXY_LEVEL_TPDU) {
+		EXPECT_EQ(2, self->vc.nxfr - xfr0);
+		EXPECT_EQ(1, self->vc.get_responses);
+		EXPECT_EQ(0xC0, self->vc.last_tpdu[1]);
+		EXPECT_EQ(4, self->vc.last_tpdu[4]);
+	} else {
+		EXPECT_EQ(1, self->vc.nxfr - xfr0);
+	}
+
+	ASSERT_EQ(0, scard_t_transmit(self->fd, read_bin, sizeof(read_bin),
+				      resp, sizeof(resp), &len));
+	ASSERT_EQ(0x10 + 2, len);
+	for (i = 0; i < 0x10; i++)
+		EXPECT_EQ(variant->level == SCARD_VPROXY_LEVEL_TPDU ?
+			  0xFF - i : i, resp[i]);
+	EXPECT_EQ(0x90, resp[0x10]);
+}
+
+/* Closing the card side removes the reader and fails everything pending. */
+TEST_F(vproxy, close_removes_reader)
+{
+	static const uint8_t select_mf[] = { 0x00, 0xA4, 0x00, 0x00, 0x02,
+					     0x3F, 0x00 };
+	uint8_t in[64], out[64];
+	uint32_t n, err = 0, state;
+	int nb, i;
+	double t0;
+
+	ASSERT_EQ(0, scard_t_specific(self->fd));
+
+	/* A pending IS_ABSENT on a non-blocking file. */
+	nb = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, nb);
+	ASSERT_EQ(EINPROGRESS, scard_t_dioc(nb, IOCTL_SMARTCARD_IS_ABSENT,
+					    NULL, 0, NULL, 0, NULL));
+
+	/* An asynchronous TRANSMIT the card reads and never answers. */
+	self->vc.hold_xfr = 1;
+	n = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, select_mf,
+			    sizeof(select_mf));
+	ASSERT_EQ((ssize_t)n, write(self->fd, in, n));
+	for (i = 0; i < 300 && !self->vc.held; i++)
+		usleep(10000);
+	ASSERT_TRUE(self->vc.held);
+
+	t0 = now_s();
+	card_destroy(&self->vc);
+
+	/* The TRANSMIT fails with ENODEV, at once. */
+	EXPECT_EQ(-1, read(self->fd, out, sizeof(out)));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_GT(1.0, now_s() - t0);
+	ASSERT_EQ(0, scard_t_last_error(self->fd, &err));
+	EXPECT_EQ(ENODEV, err);
+	/* So does the pending IS_ABSENT. */
+	ASSERT_EQ(0, scard_t_last_error(nb, &err));
+	EXPECT_EQ(ENODEV, err);
+	/* And every further operation. */
+	EXPECT_EQ(ENODEV, scard_t_state(self->fd, &state));
+	EXPECT_EQ(ENODEV, scard_t_power(nb, SCARD_COLD_RESET));
+	close(nb);
+	EXPECT_EQ(0, wait_node(self->vc.dev, 0, 2000));
+	EXPECT_EQ(-1, open(self->vc.dev, O_RDWR));
+}
+
+TEST_F(vproxy, card_events)
+{
+	struct client_op op;
+	uint32_t state = 0, count0 = 0;
+	char path[64], buf[32];
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/class/scard/scard%u/event_count",
+		 self->vc.index);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	count0 = strtoul(buf, NULL, 10);
+
+	/* IS_ABSENT blocks until the card process removes the card. */
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_IS_ABSENT,
+				  0));
+	usleep(100000);
+	EXPECT_FALSE(op.done);
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 0));
+	EXPECT_EQ(0, client_join(&op));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_ABSENT, state);
+	EXPECT_EQ(ENOMEDIUM, scard_t_power(self->fd, SCARD_COLD_RESET));
+
+	/* IS_PRESENT, the same way round. */
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_IS_PRESENT,
+				  0));
+	usleep(100000);
+	EXPECT_FALSE(op.done);
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 1));
+	for (i = 0; i < 200 && !op.done; i++)
+		usleep(10000);
+	EXPECT_TRUE(op.done);
+	EXPECT_EQ(0, client_join(&op));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_PRESENT, state);
+
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	EXPECT_EQ(count0 + 2, strtoul(buf, NULL, 10));
+
+	/* Malformed events. */
+	{
+		struct scard_vproxy_msg ev = {
+			.type = SCARD_VPROXY_CARD_EVENT, .arg = 2,
+		};
+		uint8_t withpay[sizeof(ev) + 1] = { 0 };
+
+		EXPECT_EQ(-EINVAL, raw_write(self->vc.fd, &ev, sizeof(ev)));
+		ev.arg = 1;
+		ev.len = 1;
+		memcpy(withpay, &ev, sizeof(ev));
+		EXPECT_EQ(-EINVAL, raw_write(self->vc.fd, withpay,
+					     sizeof(withpay)));
+	}
+	EXPECT_EQ(0, power_atr(self->fd, SCARD_COLD_RESET, NULL, NULL));
+}
+
+/* 100000 card events in a row; the reader then works as before. */
+TEST_F(vproxy, event_flood)
+{
+	struct scard_vproxy_msg ev = { .type = SCARD_VPROXY_CARD_EVENT };
+	char path[64], buf[32];
+	long avail0, avail1;
+	uint32_t count0, count1;
+	double t0;
+	FILE *f;
+	int i, fails = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/scard/scard%u/event_count",
+		 self->vc.index);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	count0 = strtoul(buf, NULL, 10);
+
+	f = fopen("/proc/meminfo", "r");
+	ASSERT_NE(NULL, f);
+	avail0 = -1;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "MemAvailable: %ld", &avail0) == 1)
+			break;
+	fclose(f);
+
+	t0 = now_s();
+	for (i = 0; i < 100000; i++) {
+		ev.arg = i & 1;		/* 0 first: the card is in */
+		if (write(self->vc.fd, &ev, sizeof(ev)) != sizeof(ev))
+			fails++;
+	}
+	EXPECT_EQ(0, fails);
+	TH_LOG("100000 events in %.2f s", now_s() - t0);
+
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	count1 = strtoul(buf, NULL, 10);
+	EXPECT_EQ(count0 + 100000, count1);
+
+	/* The last event inserted the card: it still powers up. */
+	EXPECT_EQ(0, scard_t_specific(self->fd));
+
+	f = fopen("/proc/meminfo", "r");
+	ASSERT_NE(NULL, f);
+	avail1 = -1;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "MemAvailable: %ld", &avail1) == 1)
+			break;
+	fclose(f);
+	/* Nothing kept per event: allow 32 MiB of noise. */
+	EXPECT_GT(32L * 1024, avail0 - avail1)
+		TH_LOG("MemAvailable %ld -> %ld kB", avail0, avail1);
+}
+
+/* --- the card process misbehaves (played by hand) --------------------- */
+
+FIXTURE(abuse) {
+	struct vcard vc;
+	int fd;
+	uint8_t *p;
+};
+
+FIXTURE_SETUP(abuse)
+{
+	int ret;
+
+	self->fd = -1;
+	self->vc.fd = -1;
+	self->p = NULL;
+	if (!vproxy_usable())
+		SKIP(return, "no %s or not root", SCARD_VPROXY_CTL_PATH);
+	ret = card_create(&self->vc, SCARD_VPROXY_LEVEL_APDU,
+			  SCARD_VPROXY_FLAG_CARD_PRESENT, 200);
+	ASSERT_EQ(0, ret) TH_LOG("create: %s", strerror(ret));
+	self->fd = open(self->vc.dev, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	self->p = malloc(MAX_PAYLOAD);
+	ASSERT_NE(NULL, self->p);
+}
+
+FIXTURE_TEARDOWN(abuse)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	card_destroy(&self->vc);
+	free(self->p);
+}
+
+/* The card process dies while the kernel waits for its answer. */
+TEST_F(abuse, card_dies_mid_apdu)
+{
+	static const uint8_t select_mf[] = { 0x00, 0xA4, 0x00, 0x00, 0x02,
+					     0x3F, 0x00 };
+	struct scard_vproxy_new_dev nd = {
+		.flags = SCARD_VPROXY_FLAG_CARD_PRESENT,
+		.level = SCARD_VPROXY_LEVEL_APDU,
+		.protocols = SCARD_PROTOCOL_T0,
+		.timeout_ms = 20000,
+		.name = "dying card",
+	};
+	struct vcard vc;
+	uint8_t resp[64];
+	size_t len;
+	double t0;
+	int status, fd, cfd;
+	pid_t pid;
+
+	/* A long timeout: only the card's death can end the TRANSMIT soon. */
+	cfd = scard_vproxy_create(&nd, &nd);
+	ASSERT_LE(0, cfd);
+	memset(&vc, 0, sizeof(vc));
+	pthread_mutex_init(&vc.lock, NULL);
+	vc.fd = cfd;
+	vc.level = nd.level;
+	snprintf(vc.dev, sizeof(vc.dev), "/dev/scard%u", nd.index);
+	fd = open(vc.dev, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, card_start(&vc));
+	ASSERT_EQ(0, scard_t_specific(fd));
+	card_stop(&vc);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct scard_vproxy_msg req;
+
+		close(fd);
+		/* Read the XFR request, then die without answering. */
+		if (read_req(cfd, &req, self->p, MAX_PAYLOAD, 5000) < 0 ||
+		    req.type != SCARD_VPROXY_XFR)
+			_exit(1);
+		usleep(100000);
+		_exit(0);
+	}
+	close(cfd);		/* the child holds the last reference */
+
+	t0 = now_s();
+	EXPECT_EQ(ENODEV, scard_t_transmit(fd, select_mf, sizeof(select_mf),
+					   resp, sizeof(resp), &len));
+	EXPECT_GT(3.0, now_s() - t0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, wait_node(vc.dev, 0, 2000));
+	close(fd);
+}
+
+/* A reply after the timeout is dropped; the next exchange works. */
+TEST_F(abuse, late_reply)
+{
+	struct scard_vproxy_msg req, req2;
+	struct client_op op;
+	double t0;
+	int n;
+
+	t0 = now_s();
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+				  SCARD_COLD_RESET));
+	n = read_req(self->vc.fd, &req, self->p, MAX_PAYLOAD, 2000);
+	ASSERT_EQ(0, n);
+	ASSERT_EQ(SCARD_VPROXY_POWER, req.type);
+	EXPECT_EQ(SCARD_COLD_RESET, req.arg);
+	usleep(500000);
+	EXPECT_EQ(ETIMEDOUT, client_join(&op));
+	EXPECT_LT(0.15, now_s() - t0);
+	/* The late answer is accepted and dropped. */
+	EXPECT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, card_atr,
+					sizeof(card_atr)));
+
+	/* Nothing is pending now. */
+	EXPECT_EQ(-ETIMEDOUT, read_req(self->vc.fd, &req2, self->p,
+				       MAX_PAYLOAD, 50));
+
+	/* The next request is a new one, and its answer counts. */
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+				  SCARD_COLD_RESET));
+	ASSERT_EQ(0, read_req(self->vc.fd, &req2, self->p, MAX_PAYLOAD,
+			      2000));
+	EXPECT_NE(req.seq, req2.seq);
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req2, 0, card_atr,
+					sizeof(card_atr)));
+	ASSERT_EQ(0, client_join(&op));
+	ASSERT_EQ(sizeof(card_atr), op.out_len);
+	EXPECT_EQ(0, memcmp(card_atr, op.out, sizeof(card_atr)));
+}
+
+/* Malformed replies are refused and the request keeps waiting. */
+TEST_F(abuse, garbage_replies)
+{
+	struct scard_vproxy_msg req, bad;
+	struct client_op op;
+	uint8_t *big;
+	size_t big_len = SCARD_VPROXY_MAX_MSG + 1;
+
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+				  SCARD_COLD_RESET));
+	ASSERT_EQ(0, read_req(self->vc.fd, &req, self->p, MAX_PAYLOAD, 150));
+
+	/* Short write: less than a header. */
+	memset(&bad, 0, sizeof(bad));
+	bad.type = req.type | SCARD_VPROXY_REPLY;
+	bad.seq = req.seq;
+	EXPECT_EQ(-EINVAL, raw_write(self->vc.fd, &bad, sizeof(bad) - 1));
+	/* Length mismatch: the header announces more than follows. */
+	bad.len = 4;
+	big = calloc(1, big_len);
+	ASSERT_NE(NULL, big);
+	memcpy(big, &bad, sizeof(bad));
+	EXPECT_EQ(-EINVAL, raw_write(self->vc.fd, big, sizeof(bad) + 2));
+	/* Oversize: more than any message. */
+	bad.len = (uint32_t)(big_len - sizeof(bad));
+	memcpy(big, &bad, sizeof(bad));
+	EXPECT_EQ(-EINVAL, raw_write(self->vc.fd, big, big_len));
+	free(big);
+	/* Wrong seq, wrong type, no reply bit, unknown type. */
+	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd,
+		&(struct scard_vproxy_msg){ .type = req.type,
+					    .seq = req.seq + 1000 },
+		0, card_atr, sizeof(card_atr)));
+	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd,
+		&(struct scard_vproxy_msg){ .type = SCARD_VPROXY_XFR,
+					    .seq = req.seq },
+		0, card_atr, sizeof(card_atr)));
+	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd,
+		&(struct scard_vproxy_msg){ .type = 0x7F, .seq = req.seq },
+		0, NULL, 0));
+	bad.type = req.type;		/* no SCARD_VPROXY_REPLY */
+	bad.len = 0;
+	EXPECT_EQ(-EINVAL, raw_write(self->vc.fd, &bad, sizeof(bad)));
+
+	/* None of it answered the request: the real answer still counts. */
+	EXPECT_FALSE(op.done);
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, card_atr,
+					sizeof(card_atr)));
+	ASSERT_EQ(0, client_join(&op));
+	ASSERT_EQ(sizeof(card_atr), op.out_len);
+	EXPECT_EQ(0, memcmp(card_atr, op.out, sizeof(card_atr)));
+
+	/* With no request pending, a reply with a new seq is refused. */
+	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd,
+		&(struct scard_vproxy_msg){ .type = SCARD_VPROXY_POWER,
+					    .seq = req.seq + 1 },
+		0, card_atr, sizeof(card_atr)));
+}
+
+/* Well-formed replies that make no sense fail the operation cleanly. */
+TEST_F(abuse, bad_answers)
+{
+	static const struct {
+		int status;
+		size_t len;
+		int expect;
+	} cases[] = {
+		{ 0, 40, EPROTO },		/* ATR longer than 33 bytes */
+		{ 0, 0, EPROTO },		/* no ATR at all */
+		{ 5, 4, EPROTO },		/* positive status */
+		{ -512, 0, EPROTO },		/* kernel-internal errno */
+		{ -5000, 0, EPROTO },		/* not an errno */
+		{ -ETIMEDOUT, 0, ETIMEDOUT },	/* mute card */
+		{ -EIO, 0, EIO },
+	};
+	struct scard_vproxy_msg req;
+	struct client_op op;
+	uint8_t atr[40] = { 0x3B, 0x02, 0x14, 0x50 };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+					  SCARD_COLD_RESET));
+		ASSERT_EQ(0, read_req(self->vc.fd, &req, self->p, MAX_PAYLOAD,
+				      150));
+		EXPECT_EQ(0, scard_vproxy_reply(self->vc.fd, &req,
+						cases[i].status, atr,
+						cases[i].len));
+		EXPECT_EQ(cases[i].expect, client_join(&op))
+			TH_LOG("case %zu", i);
+	}
+	/* And a good answer still works. */
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+				  SCARD_COLD_RESET));
+	ASSERT_EQ(0, read_req(self->vc.fd, &req, self->p, MAX_PAYLOAD, 150));
+	EXPECT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, atr, 4));
+	EXPECT_EQ(0, client_join(&op));
+}
+
+/* read(): whole messages only; poll() reports pending requests. */
+TEST_F(abuse, read_and_poll)
+{
+	struct pollfd pfd = { .fd = self->vc.fd, .events = POLLIN | POLLOUT };
+	struct scard_vproxy_msg req;
+	struct client_op op;
+	uint8_t small[sizeof(req) - 1];
+	int fl;
+
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLOUT, pfd.revents);
+	fl = fcntl(self->vc.fd, F_GETFL);
+	ASSERT_EQ(0, fcntl(self->vc.fd, F_SETFL, fl | O_NONBLOCK));
+	EXPECT_EQ(-1, read(self->vc.fd, &req, sizeof(req)));
+	EXPECT_EQ(EAGAIN, errno);
+
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+				  SCARD_COLD_RESET));
+	ASSERT_EQ(1, poll(&pfd, 1, 150));
+	EXPECT_EQ(POLLIN | POLLOUT, pfd.revents);
+	EXPECT_EQ(-1, read(self->vc.fd, small, sizeof(small)));
+	EXPECT_EQ(EMSGSIZE, errno);
+	/* Still there, whole. */
+	EXPECT_EQ((ssize_t)sizeof(req), read(self->vc.fd, &req, sizeof(req)));
+	EXPECT_EQ(SCARD_VPROXY_POWER, req.type);
+	EXPECT_EQ(0u, req.len);
+	/* Read once: no longer readable. */
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLOUT, pfd.revents);
+	EXPECT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, card_atr,
+					sizeof(card_atr)));
+	EXPECT_EQ(0, client_join(&op));
+	ASSERT_EQ(0, fcntl(self->vc.fd, F_SETFL, fl));
+}
+
+/* --- creation arguments ----------------------------------------------- */
+
+static int try_create(struct scard_vproxy_new_dev *nd)
+{
+	int ctl, ret, err;
+
+	ctl = open(SCARD_VPROXY_CTL_PATH, O_RDWR);
+	if (ctl < 0)
+		return errno;
+	ret = ioctl(ctl, SCARD_VPROXY_IOC_NEW_DEV, nd);
+	err = errno;
+	close(ctl);
+	if (ret == 0) {
+		close((int)nd->fd);
+		return 0;
+	}
+	return err;
+}
+
+TEST(create_args)
+{
+	const struct scard_vproxy_new_dev good = {
+		.level = SCARD_VPROXY_LEVEL_APDU,
+		.protocols = SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+		.name = "args",
+	};
+	struct scard_vproxy_new_dev nd;
+	int ctl;
+
+	if (!vproxy_usable())
+		SKIP(return, "no %s or not root", SCARD_VPROXY_CTL_PATH);
+
+	nd = good;
+	EXPECT_EQ(0, try_create(&nd));
+	nd = good;
+	nd.flags = 0x4;
+	EXPECT_EQ(EOPNOTSUPP, try_create(&nd));
+	nd = good;
+	nd.reserved[3] = 1;
+	EXPECT_EQ(EINVAL, try_create(&nd));
+	nd = good;
+	nd.level = SCARD_VPROXY_LEVEL_APDU_EXT + 1;
+	EXPECT_EQ(EINVAL, try_create(&nd));
+	nd = good;
+	nd.protocols = 0;
+	EXPECT_EQ(EINVAL, try_create(&nd));
+	nd = good;
+	nd.protocols = SCARD_PROTOCOL_RAW;
+	EXPECT_EQ(EINVAL, try_create(&nd));
+	nd = good;
+	nd.max_ifsd = 255;
+	EXPECT_EQ(EINVAL, try_create(&nd));
+	nd = good;
+	memset(nd.name, 'x', sizeof(nd.name));
+	EXPECT_EQ(EINVAL, try_create(&nd));
+
+	ctl = open(SCARD_VPROXY_CTL_PATH, O_RDWR);
+	ASSERT_LE(0, ctl);
+	EXPECT_EQ(-1, ioctl(ctl, SCARD_VPROXY_IOC_NEW_DEV, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(ctl, _IO(SCARD_VPROXY_IOC_MAGIC, 0x01), 0));
+	EXPECT_EQ(ENOTTY, errno);
+	close(ctl);
+}
+
+/* Without CAP_SYS_ADMIN, even with the control device open: EPERM. */
+TEST(create_needs_cap_sys_admin)
+{
+	struct scard_vproxy_new_dev nd = {
+		.level = SCARD_VPROXY_LEVEL_APDU,
+		.protocols = SCARD_PROTOCOL_T0,
+		.name = "unprivileged",
+	};
+	int ctl;
+
+	if (!vproxy_usable())
+		SKIP(return, "no %s or not root", SCARD_VPROXY_CTL_PATH);
+	ctl = open(SCARD_VPROXY_CTL_PATH, O_RDWR);
+	ASSERT_LE(0, ctl);
+	/* This test runs in its own process; drop root for good. */
+	ASSERT_EQ(0, setgid(65534));
+	ASSERT_EQ(0, setuid(65534));
+	EXPECT_EQ(-1, ioctl(ctl, SCARD_VPROXY_IOC_NEW_DEV, &nd));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, open(SCARD_VPROXY_CTL_PATH, O_RDWR));
+	EXPECT_EQ(EACCES, errno);
+	close(ctl);
+}
+
+TEST_HARNESS_MAIN
