@@ -11,5 +11,7 @@ extern struct kunit_suite scard_atr_suite;
 extern struct kunit_suite scard_t0_suite;
 extern struct kunit_suite scard_ccid_msg_suite;
 extern struct kunit_suite scard_ioctl_suite;
+extern struct kunit_suite scard_pps_suite;
+extern struct kunit_suite scard_char_suite;
 
 #endif /* _SCARD_KUNIT_H */
