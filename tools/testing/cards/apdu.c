@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The applet of scard-card: a tiny ISO/IEC 7816-4 file system.
+ *
+ *   MF 3F00
+ *    +- EF 0101 (SFI 1): CARD_PATTERN_SIZE bytes, byte i = card_pattern(i)
+ *   application F0 53 43 41 52 44 ("\xF0SCARD")
+ *
+ * SELECT       00 A4 00 xx [FID]  (no data: MF), 00 A4 04 xx AID;
+ *              P2 0C: 90 00 only, else the FCI when Le is present
+ * READ BINARY  00 B0 P1 P2 Le: offset P1P2 (or SFI in P1), 62 82 after the
+ *              data when the file ends before Le, 6B 00 past the end
+ * ECHO         00 EE 00 00 Lc data Le: the data back (Le truncates)
+ * NOP          00 E6 00 00 [Lc data]: 90 00
+ * SLOW         00 E8 n 00: 90 00 after n time extensions
+ * others       6D 00; CLA FF: 6E 00; malformed: 67 00
+ */
+#include <string.h>
+
+#include "card.h"
+
+int card_parse_apdu(const uint8_t *a, size_t len, struct card_cmd *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (len < 4)
+		return -1;
+	c->cla = a[0];
+	c->ins = a[1];
+	c->p1 = a[2];
+	c->p2 = a[3];
+	if (len == 4)
+		return 0;
+	if (len == 5) {
+		c->has_le = 1;
+		c->le = a[4] ? a[4] : 256;
+		return 0;
+	}
+	if (a[4]) {
+		c->lc = a[4];
+		c->data = a + 5;
+		if (len == 5 + c->lc)
+			return 0;
+		if (len == 6 + c->lc) {
+			c->has_le = 1;
+			c->le = a[len - 1] ? a[len - 1] : 256;
+			return 0;
+		}
+		return -1;
+	}
+	/* extended */
+	if (len < 7)
+		return -1;
+	c->extended = 1;
+	if (len == 7) {
+		c->has_le = 1;
+		c->le = (a[5] << 8 | a[6]) ? (uint32_t)(a[5] << 8 | a[6]) : 65536;
+		return 0;
+	}
+	c->lc = a[5] << 8 | a[6];
+	if (!c->lc)
+		return -1;
+	c->data = a + 7;
+	if (len == 7 + c->lc)
+		return 0;
+	if (len == 9 + c->lc) {
+		uint32_t le = a[len - 2] << 8 | a[len - 1];
+
+		c->has_le = 1;
+		c->le = le ? le : 65536;
+		return 0;
+	}
+	return -1;
+}
+
+static size_t sw(uint8_t *r, size_t n, uint16_t s)
+{
+	r[n] = s >> 8;
+	r[n + 1] = s & 0xff;
+	return n + 2;
+}
+
+static size_t do_select(struct card_apdu_state *st, const struct card_cmd *c,
+			uint8_t *r)
+{
+	uint16_t fid = 0;
+	size_t n = 0;
+	int aid = 0;
+
+	if (c->p1 == 0x04) {
+		if (c->lc < 1 || c->lc > CARD_AID_LEN ||
+		    memcmp(c->data, CARD_AID, c->lc))
+			return sw(r, 0, 0x6A82);
+		aid = 1;
+	} else if (c->p1 == 0x00 || c->p1 == 0x02) {
+		if (c->lc == 0)
+			fid = CARD_FID_MF;
+		else if (c->lc == 2)
+			fid = c->data[0] << 8 | c->data[1];
+		else
+			return sw(r, 0, 0x6A87);
+		if (fid != CARD_FID_MF && fid != CARD_FID_PATTERN)
+			return sw(r, 0, 0x6A82);
+		st->current_ef = fid == CARD_FID_PATTERN ? fid : 0;
+	} else {
+		return sw(r, 0, 0x6A86);
+	}
+	if ((c->p2 & 0x0C) == 0x0C || !c->has_le)
+		return sw(r, 0, 0x9000);
+	if (aid) {
+		r[n++] = 0x6F;
+		r[n++] = 2 + CARD_AID_LEN;
+		r[n++] = 0x84;
+		r[n++] = CARD_AID_LEN;
+		memcpy(r + n, CARD_AID, CARD_AID_LEN);
+		n += CARD_AID_LEN;
+	} else {
+		r[n++] = 0x62;
+		r[n++] = fid == CARD_FID_MF ? 7 : 12;
+		r[n++] = 0x82;
+		r[n++] = 1;
+		r[n++] = fid == CARD_FID_MF ? 0x38 : 0x01;
+		r[n++] = 0x83;
+		r[n++] = 2;
+		r[n++] = fid >> 8;
+		r[n++] = fid & 0xff;
+		if (fid == CARD_FID_PATTERN) {
+			r[n++] = 0x80;
+			r[n++] = 3;
+			r[n++] = (CARD_PATTERN_SIZE >> 16) & 0xff;
+			r[n++] = (CARD_PATTERN_SIZE >> 8) & 0xff;
+			r[n++] = CARD_PATTERN_SIZE & 0xff;
+		}
+	}
+	if (c->le < n)
+		n = c->le;
+	return sw(r, n, 0x9000);
+}
+
+static size_t do_read_binary(struct card_apdu_state *st,
+			     const struct card_cmd *c, uint8_t *r)
+{
+	uint32_t off, ne = c->has_le ? c->le : 256, n, i;
+
+	if (c->p1 & 0x80) {
+		if ((c->p1 & 0x1F) != 1)
+			return sw(r, 0, 0x6A82);
+		st->current_ef = CARD_FID_PATTERN;
+		off = c->p2;
+	} else {
+		off = (c->p1 << 8) | c->p2;
+	}
+	if (st->current_ef != CARD_FID_PATTERN)
+		return sw(r, 0, 0x6986);
+	if (c->lc)
+		return sw(r, 0, 0x6700);
+	if (off >= CARD_PATTERN_SIZE)
+		return sw(r, 0, 0x6B00);
+	n = CARD_PATTERN_SIZE - off;
+	if (n > ne)
+		n = ne;
+	for (i = 0; i < n; i++)
+		r[i] = card_pattern(off + i);
+	return sw(r, n, n < ne && c->has_le ? 0x6282 : 0x9000);
+}
+
+size_t card_apdu(struct card_apdu_state *st, const struct card_cmd *c,
+		 uint8_t *r)
+{
+	size_t n;
+
+	st->wtx = st->extra_wtx;
+	if (c->extended && !st->ext_allowed)
+		return sw(r, 0, 0x6700);
+	if (c->cla == 0xFF)
+		return sw(r, 0, 0x6E00);
+	switch (c->ins) {
+	case CARD_INS_SELECT:
+		return do_select(st, c, r);
+	case CARD_INS_READ_BINARY:
+		return do_read_binary(st, c, r);
+	case CARD_INS_ECHO:
+		if (!c->has_le)
+			return sw(r, 0, 0x9000);
+		n = c->lc < c->le ? c->lc : c->le;
+		if (n)
+			memmove(r, c->data, n);
+		return sw(r, n, 0x9000);
+	case CARD_INS_NOP:
+		return sw(r, 0, 0x9000);
+	case CARD_INS_SLOW:
+		st->wtx += c->p1;
+		return sw(r, 0, 0x9000);
+	case CARD_INS_GET_RESPONSE:
+		return sw(r, 0, 0x6985);
+	default:
+		return sw(r, 0, 0x6D00);
+	}
+}
+
+size_t card_apdu_raw(struct card_apdu_state *st, const uint8_t *apdu,
+		     size_t len, uint8_t *resp)
+{
+	struct card_cmd c;
+
+	if (card_parse_apdu(apdu, len, &c)) {
+		st->wtx = 0;
+		return sw(resp, 0, 0x6700);
+	}
+	return card_apdu(st, &c, resp);
+}
