@@ -4,6 +4,7 @@
  *
  *   MF 3F00
  *    +- EF 0101 (SFI 1): CARD_PATTERN_SIZE bytes, byte i = card_pattern(i)
+ *    +- EF 0102 (SFI 2): CARD_SMALL_SIZE bytes, the same pattern
  *   application F0 53 43 41 52 44 ("\xF0SCARD")
  *
  * SELECT       00 A4 00 xx [FID]  (no data: MF), 00 A4 04 xx AID;
@@ -98,9 +99,10 @@ static size_t do_select(struct card_apdu_state *st, const struct card_cmd *c,
 			fid = c->data[0] << 8 | c->data[1];
 		else
 			return sw(r, 0, 0x6A87);
-		if (fid != CARD_FID_MF && fid != CARD_FID_PATTERN)
+		if (fid != CARD_FID_MF && fid != CARD_FID_PATTERN &&
+		    fid != CARD_FID_SMALL)
 			return sw(r, 0, 0x6A82);
-		st->current_ef = fid == CARD_FID_PATTERN ? fid : 0;
+		st->current_ef = fid == CARD_FID_MF ? 0 : fid;
 	} else {
 		return sw(r, 0, 0x6A86);
 	}
@@ -123,12 +125,15 @@ static size_t do_select(struct card_apdu_state *st, const struct card_cmd *c,
 		r[n++] = 2;
 		r[n++] = fid >> 8;
 		r[n++] = fid & 0xff;
-		if (fid == CARD_FID_PATTERN) {
+		if (fid != CARD_FID_MF) {
+			uint32_t size = fid == CARD_FID_PATTERN ?
+					CARD_PATTERN_SIZE : CARD_SMALL_SIZE;
+
 			r[n++] = 0x80;
 			r[n++] = 3;
-			r[n++] = (CARD_PATTERN_SIZE >> 16) & 0xff;
-			r[n++] = (CARD_PATTERN_SIZE >> 8) & 0xff;
-			r[n++] = CARD_PATTERN_SIZE & 0xff;
+			r[n++] = (size >> 16) & 0xff;
+			r[n++] = (size >> 8) & 0xff;
+			r[n++] = size & 0xff;
 		}
 	}
 	if (c->le < n)
@@ -139,23 +144,26 @@ static size_t do_select(struct card_apdu_state *st, const struct card_cmd *c,
 static size_t do_read_binary(struct card_apdu_state *st,
 			     const struct card_cmd *c, uint8_t *r)
 {
-	uint32_t off, ne = c->has_le ? c->le : 256, n, i;
+	uint32_t off, ne = c->has_le ? c->le : 256, n, i, size;
 
 	if (c->p1 & 0x80) {
-		if ((c->p1 & 0x1F) != 1)
+		if ((c->p1 & 0x1F) != 1 && (c->p1 & 0x1F) != 2)
 			return sw(r, 0, 0x6A82);
-		st->current_ef = CARD_FID_PATTERN;
+		st->current_ef = (c->p1 & 0x1F) == 1 ? CARD_FID_PATTERN :
+			CARD_FID_SMALL;
 		off = c->p2;
 	} else {
 		off = (c->p1 << 8) | c->p2;
 	}
-	if (st->current_ef != CARD_FID_PATTERN)
+	if (!st->current_ef)
 		return sw(r, 0, 0x6986);
 	if (c->lc)
 		return sw(r, 0, 0x6700);
-	if (off >= CARD_PATTERN_SIZE)
+	size = st->current_ef == CARD_FID_PATTERN ? CARD_PATTERN_SIZE :
+	       CARD_SMALL_SIZE;
+	if (off >= size)
 		return sw(r, 0, 0x6B00);
-	n = CARD_PATTERN_SIZE - off;
+	n = size - off;
 	if (n > ne)
 		n = ne;
 	for (i = 0; i < n; i++)

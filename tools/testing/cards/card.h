@@ -27,6 +27,8 @@
 #define CARD_FID_MF		0x3F00
 #define CARD_FID_PATTERN	0x0101	/* transparent EF, CARD_PATTERN_SIZE */
 #define CARD_PATTERN_SIZE	65536U
+#define CARD_FID_SMALL		0x0102	/* the same pattern, CARD_SMALL_SIZE */
+#define CARD_SMALL_SIZE		300U
 /* AID of the applet: F0 'S' 'C' 'A' 'R' 'D' */
 #define CARD_AID		"\xF0SCARD"
 #define CARD_AID_LEN		6
