@@ -52,7 +52,8 @@
 #define VPROXY_DEFAULT_CLK	4000	/* kHz */
 #define VPROXY_MAX_CLK		20000	/* kHz, ISO/IEC 7816-3 fmax */
 #define VPROXY_DEFAULT_TIMEOUT	5000	/* ms */
-#define VPROXY_MAX_TIMEOUT	600000	/* ms */
+/* ms; a killable sleep must stay well below the hung task timeout */
+#define VPROXY_MAX_TIMEOUT	60000
 /* Errnos a reply may carry; above are the kernel's internal codes. */
 #define VPROXY_MAX_ERRNO	511
 
@@ -473,7 +474,7 @@ static ssize_t vproxy_reply(struct vproxy_dev *vp,
 			req->status = hdr->arg;
 			req->reply = buf;
 			req->reply_len = hdr->len;
-			req->answered = true;
+			WRITE_ONCE(req->answered, true);
 			vp->pending = NULL;
 			buf = NULL;
 			answered = true;
@@ -544,7 +545,7 @@ static int vproxy_fops_release(struct inode *inode, struct file *file)
 	 * waits for it to return (vtpm_proxy_delete_device() does the same).
 	 */
 	spin_lock(&vp->lock);
-	vp->closed = true;
+	WRITE_ONCE(vp->closed, true);
 	spin_unlock(&vp->lock);
 	wake_up_all(&vp->reply_wait);
 

@@ -24,6 +24,10 @@
 
 #define MAX_PAYLOAD	SCARD_VPROXY_MAX_PAYLOAD
 
+/* Flags shared between the test and its threads. */
+#define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
+
 /* T=0, no interface bytes, two historical bytes: default Fi/Di, WI 10. */
 static const uint8_t card_atr[] = { 0x3B, 0x02, 0x14, 0x50 };
 
@@ -44,9 +48,9 @@ struct vcard {
 	unsigned int level;
 	pthread_t thread;
 	int running;
-	volatile int stop;
-	volatile int hold_xfr;		/* read XFR requests, never answer */
-	volatile int held;		/* an XFR request is being held */
+	int stop;
+	int hold_xfr;		/* read XFR requests, never answer */
+	int held;		/* an XFR request is being held */
 	pthread_mutex_t lock;
 	struct scard_vproxy_params params;	/* last PARAMS seen */
 	int nparams;
@@ -194,14 +198,14 @@ static void *card_thread(void *arg)
 	struct pollfd pfd = { .fd = vc->fd, .events = POLLIN };
 	int n;
 
-	while (p && resp && !vc->stop) {
+	while (p && resp && !LOAD(vc->stop)) {
 		if (poll(&pfd, 1, 20) != 1)
 			continue;
 		n = scard_vproxy_read_request(vc->fd, &req, p, MAX_PAYLOAD);
 		if (n < 0)
 			continue;
-		if (req.type == SCARD_VPROXY_XFR && vc->hold_xfr) {
-			vc->held = 1;
+		if (req.type == SCARD_VPROXY_XFR && LOAD(vc->hold_xfr)) {
+			STORE(vc->held, 1);
 			continue;
 		}
 		card_answer(vc, &req, p, (size_t)n, resp);
@@ -238,7 +242,7 @@ static int card_create(struct vcard *vc, unsigned int level, uint32_t flags,
 
 static int card_start(struct vcard *vc)
 {
-	vc->stop = 0;
+	STORE(vc->stop, 0);
 	if (pthread_create(&vc->thread, NULL, card_thread, vc))
 		return -1;
 	vc->running = 1;
@@ -248,7 +252,7 @@ static int card_start(struct vcard *vc)
 static void card_stop(struct vcard *vc)
 {
 	if (vc->running) {
-		vc->stop = 1;
+		STORE(vc->stop, 1);
 		pthread_join(vc->thread, NULL);
 		vc->running = 0;
 	}
@@ -287,7 +291,7 @@ struct client_op {
 	uint32_t arg;
 	uint8_t out[64];
 	uint32_t out_len;
-	volatile int done;
+	int done;
 	int result;
 };
 
@@ -304,7 +308,7 @@ static void *client_thread(void *arg)
 		op->result = scard_t_dioc(op->fd, op->code, &op->arg,
 					  sizeof(op->arg), op->out,
 					  sizeof(op->out), &op->out_len);
-	op->done = 1;
+	STORE(op->done, 1);
 	return NULL;
 }
 
@@ -538,13 +542,13 @@ TEST_F(vproxy, close_removes_reader)
 					    NULL, 0, NULL, 0, NULL));
 
 	/* An asynchronous TRANSMIT the card reads and never answers. */
-	self->vc.hold_xfr = 1;
+	STORE(self->vc.hold_xfr, 1);
 	n = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, select_mf,
 			    sizeof(select_mf));
 	ASSERT_EQ((ssize_t)n, write(self->fd, in, n));
-	for (i = 0; i < 300 && !self->vc.held; i++)
+	for (i = 0; i < 300 && !LOAD(self->vc.held); i++)
 		usleep(10000);
-	ASSERT_TRUE(self->vc.held);
+	ASSERT_TRUE(LOAD(self->vc.held));
 
 	t0 = now_s();
 	card_destroy(&self->vc);
@@ -586,7 +590,7 @@ TEST_F(vproxy, card_events)
 	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_IS_ABSENT,
 				  0));
 	usleep(100000);
-	EXPECT_FALSE(op.done);
+	EXPECT_FALSE(LOAD(op.done));
 	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 0));
 	EXPECT_EQ(0, client_join(&op));
 	ASSERT_EQ(0, scard_t_state(self->fd, &state));
@@ -597,11 +601,11 @@ TEST_F(vproxy, card_events)
 	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_IS_PRESENT,
 				  0));
 	usleep(100000);
-	EXPECT_FALSE(op.done);
+	EXPECT_FALSE(LOAD(op.done));
 	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 1));
-	for (i = 0; i < 200 && !op.done; i++)
+	for (i = 0; i < 200 && !LOAD(op.done); i++)
 		usleep(10000);
-	EXPECT_TRUE(op.done);
+	EXPECT_TRUE(LOAD(op.done));
 	EXPECT_EQ(0, client_join(&op));
 	ASSERT_EQ(0, scard_t_state(self->fd, &state));
 	EXPECT_EQ(SCARD_PRESENT, state);
@@ -822,7 +826,7 @@ TEST_F(abuse, late_reply)
 /* Malformed replies are refused and the request keeps waiting. */
 TEST_F(abuse, garbage_replies)
 {
-	struct scard_vproxy_msg req, bad;
+	struct scard_vproxy_msg req, bad, other;
 	struct client_op op;
 	uint8_t *big;
 	size_t big_len = SCARD_VPROXY_MAX_MSG + 1;
@@ -848,23 +852,23 @@ TEST_F(abuse, garbage_replies)
 	EXPECT_EQ(-EINVAL, raw_write(self->vc.fd, big, big_len));
 	free(big);
 	/* Wrong seq, wrong type, no reply bit, unknown type. */
-	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd,
-		&(struct scard_vproxy_msg){ .type = req.type,
-					    .seq = req.seq + 1000 },
-		0, card_atr, sizeof(card_atr)));
-	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd,
-		&(struct scard_vproxy_msg){ .type = SCARD_VPROXY_XFR,
-					    .seq = req.seq },
-		0, card_atr, sizeof(card_atr)));
-	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd,
-		&(struct scard_vproxy_msg){ .type = 0x7F, .seq = req.seq },
-		0, NULL, 0));
+	other = req;
+	other.seq = req.seq + 1000;
+	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd, &other, 0,
+					      card_atr, sizeof(card_atr)));
+	other = req;
+	other.type = SCARD_VPROXY_XFR;
+	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd, &other, 0,
+					      card_atr, sizeof(card_atr)));
+	other.type = 0x7F;
+	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd, &other, 0, NULL,
+					      0));
 	bad.type = req.type;		/* no SCARD_VPROXY_REPLY */
 	bad.len = 0;
 	EXPECT_EQ(-EINVAL, raw_write(self->vc.fd, &bad, sizeof(bad)));
 
 	/* None of it answered the request: the real answer still counts. */
-	EXPECT_FALSE(op.done);
+	EXPECT_FALSE(LOAD(op.done));
 	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, card_atr,
 					sizeof(card_atr)));
 	ASSERT_EQ(0, client_join(&op));
@@ -872,10 +876,10 @@ TEST_F(abuse, garbage_replies)
 	EXPECT_EQ(0, memcmp(card_atr, op.out, sizeof(card_atr)));
 
 	/* With no request pending, a reply with a new seq is refused. */
-	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd,
-		&(struct scard_vproxy_msg){ .type = SCARD_VPROXY_POWER,
-					    .seq = req.seq + 1 },
-		0, card_atr, sizeof(card_atr)));
+	other = req;
+	other.seq = req.seq + 1;
+	EXPECT_EQ(-EINVAL, scard_vproxy_reply(self->vc.fd, &other, 0,
+					      card_atr, sizeof(card_atr)));
 }
 
 /* Well-formed replies that make no sense fail the operation cleanly. */
@@ -899,7 +903,7 @@ TEST_F(abuse, bad_answers)
 	uint8_t atr[40] = { 0x3B, 0x02, 0x14, 0x50 };
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
 					  SCARD_COLD_RESET));
 		ASSERT_EQ(0, read_req(self->vc.fd, &req, self->p, MAX_PAYLOAD,
@@ -1011,6 +1015,25 @@ TEST(create_args)
 	nd = good;
 	memset(nd.name, 'x', sizeof(nd.name));
 	EXPECT_EQ(EINVAL, try_create(&nd));
+	nd = good;
+	nd.clock_khz = 20001;
+	EXPECT_EQ(EINVAL, try_create(&nd));
+	nd = good;
+	nd.timeout_ms = 60001;
+	EXPECT_EQ(EINVAL, try_create(&nd));
+	/* Every level, and the limits themselves, are fine. */
+	nd = good;
+	nd.level = SCARD_VPROXY_LEVEL_CHAR;
+	nd.max_ifsd = 254;
+	nd.clock_khz = 20000;
+	nd.timeout_ms = 60000;
+	EXPECT_EQ(0, try_create(&nd));
+	nd = good;
+	nd.level = SCARD_VPROXY_LEVEL_TPDU;
+	EXPECT_EQ(0, try_create(&nd));
+	nd = good;
+	nd.level = SCARD_VPROXY_LEVEL_APDU_EXT;
+	EXPECT_EQ(0, try_create(&nd));
 
 	ctl = open(SCARD_VPROXY_CTL_PATH, O_RDWR);
 	ASSERT_LE(0, ctl);
