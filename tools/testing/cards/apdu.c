@@ -14,6 +14,7 @@
  * ECHO         00 EE 00 00 Lc data Le: the data back (Le truncates)
  * NOP          00 E6 00 00 [Lc data]: 90 00
  * SLOW         00 E8 n 00: 90 00 after n time extensions
+ * STATS        00 E2 00 00 Le: struct card_stats, big-endian
  * others       6D 00; CLA FF: 6E 00; malformed: 67 00
  */
 #include <string.h>
@@ -177,6 +178,8 @@ size_t card_apdu(struct card_apdu_state *st, const struct card_cmd *c,
 	size_t n;
 
 	st->wtx = st->extra_wtx;
+	if (st->stats)
+		st->stats->commands++;
 	if (c->extended && !st->ext_allowed)
 		return sw(r, 0, 0x6700);
 	if (c->cla == 0xFF)
@@ -200,6 +203,22 @@ size_t card_apdu(struct card_apdu_state *st, const struct card_cmd *c,
 		return sw(r, 0, 0x9000);
 	case CARD_INS_GET_RESPONSE:
 		return sw(r, 0, 0x6985);
+	case CARD_INS_STATS: {
+		const uint32_t *v = (const uint32_t *)st->stats;
+		size_t i;
+
+		if (!v)
+			return sw(r, 0, 0x6985);
+		for (i = 0; i < CARD_STATS_LEN / 4; i++) {
+			r[4 * i] = v[i] >> 24;
+			r[4 * i + 1] = v[i] >> 16;
+			r[4 * i + 2] = v[i] >> 8;
+			r[4 * i + 3] = v[i];
+		}
+		n = c->has_le && c->le < CARD_STATS_LEN ? c->le :
+		    CARD_STATS_LEN;
+		return sw(r, n, 0x9000);
+	}
 	default:
 		return sw(r, 0, 0x6D00);
 	}

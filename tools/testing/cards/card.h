@@ -22,6 +22,7 @@
 #define CARD_INS_ECHO		0xEE	/* response data = command data */
 #define CARD_INS_NOP		0xE6	/* 90 00, no data (case 1 tests) */
 #define CARD_INS_SLOW		0xE8	/* P1 = time extensions before 90 00 */
+#define CARD_INS_STATS		0xE2	/* card-side counters, see card_stats */
 
 /* SELECT targets. */
 #define CARD_FID_MF		0x3F00
@@ -43,7 +44,27 @@ static inline uint8_t card_pattern(uint32_t off)
 #define CARD_MAX_CMD		(65544U + 8U)
 #define CARD_MAX_RESP		(65536U + 2U)
 
+/*
+ * STATS (00 E2 00 00 28) answers these ten counters, 4 bytes big-endian
+ * each, in this order, so tests see what the card saw.
+ */
+struct card_stats {
+	uint32_t t1_received;		/* T=1 blocks received */
+	uint32_t t1_bad;		/* ... with a bad EDC or length */
+	uint32_t t1_sent;		/* T=1 blocks sent (faults included) */
+	uint32_t t1_ifs_requests;	/* S(IFS request) from the reader */
+	uint32_t t1_ifsd;		/* IFSD now */
+	uint32_t t1_resynchs;		/* S(RESYNCH request) */
+	uint32_t t1_wtx;		/* S(WTX request) sent */
+	uint32_t pps;			/* PPS requests answered */
+	uint32_t commands;		/* APDUs run by the applet */
+	uint32_t powers;		/* cold and warm resets */
+};
+
+#define CARD_STATS_LEN		40
+
 struct card_apdu_state {
+	struct card_stats *stats;	/* may be NULL */
 	uint16_t current_ef;	/* 0: none selected */
 	unsigned int wtx;	/* time extensions the last command wants */
 	unsigned int extra_wtx;	/* added to every command (--fault wtx:N) */

@@ -46,7 +46,8 @@ static struct {
 	.name = "scard-card",
 };
 
-static struct card_apdu_state app;
+static struct card_stats stats;
+static struct card_apdu_state app = { .stats = &stats };
 static struct card_t0 t0;
 static struct card_t1 t1;
 static int cur_proto;		/* PROTO_T0 / PROTO_T1 in use */
@@ -125,6 +126,17 @@ static void build_atr(void)
 		atr[0] = 0x3F;
 }
 
+static void t1_stats(void)
+{
+	stats.t1_received = t1.received;
+	stats.t1_bad = t1.bad_received;
+	stats.t1_sent = t1.sent;
+	stats.t1_ifs_requests = t1.ifs_requests;
+	stats.t1_ifsd = t1.ifsd;
+	stats.t1_resynchs = t1.resynchs;
+	stats.t1_wtx = t1.wtx_sent;
+}
+
 static void card_reset(void)
 {
 	card_t0_reset(&t0, &app);
@@ -171,6 +183,7 @@ static int pps_len(const uint8_t *p, size_t n)
 
 static void pps_apply(const uint8_t *p)
 {
+	stats.pps++;
 	cur_proto = (p[1] & 0x0F) == 1 ? PROTO_T1 : PROTO_T0;
 	negotiable = 0;
 }
@@ -390,6 +403,8 @@ static int handle(int fd, const struct scard_vproxy_msg *m, const uint8_t *p,
 
 	switch (m->type) {
 	case SCARD_VPROXY_POWER:
+		if (m->arg != SCARD_POWER_DOWN)
+			stats.powers++;
 		card_reset();
 		char_reset();
 		if (m->arg != SCARD_POWER_DOWN) {
@@ -424,6 +439,7 @@ static int handle(int fd, const struct scard_vproxy_msg *m, const uint8_t *p,
 		st = -EINVAL;
 		break;
 	}
+	t1_stats();
 	hexdump(st ? "reply (error)" : "reply", out, n);
 	return scard_vproxy_reply(fd, m, st, out, st ? 0 : n);
 }
