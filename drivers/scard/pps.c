@@ -160,7 +160,7 @@ int scard_pps_select(const struct scard_atr *atr,
 {
 	u32 offered, common;
 	bool needed = false, fits;
-	u8 fi, di, t;
+	u8 fi, di;
 
 	if (!atr || !caps || !p)
 		return -EINVAL;
@@ -175,7 +175,6 @@ int scard_pps_select(const struct scard_atr *atr,
 		return -EOPNOTSUPP;
 	p->protocol = (common & SCARD_PROTOCOL_T1) ? SCARD_PROTOCOL_T1 :
 						     SCARD_PROTOCOL_T0;
-	t = p->protocol == SCARD_PROTOCOL_T1 ? 1 : 0;
 
 	if (atr->specific) {
 		fi = atr->specific_implicit ? SCARD_PPS_FI_DEFAULT : atr->fi;
@@ -193,9 +192,9 @@ int scard_pps_select(const struct scard_atr *atr,
 		di = scard_pps_pick_di(caps, fi, atr->d);
 	}
 
+	/* A protocol other than the first offered implies several offered. */
 	if (!atr->specific)
-		needed = t != atr->first_protocol ||
-			 fi != SCARD_PPS_FI_DEFAULT ||
+		needed = fi != SCARD_PPS_FI_DEFAULT ||
 			 di != SCARD_PPS_DI_DEFAULT ||
 			 hweight32(atr->protocols) > 1;
 
