@@ -18,6 +18,8 @@ struct scard_attr_view {
 	u32 state;
 	struct scard_atr atr;
 	struct scard_params params;
+	u8 t1_ifsc;
+	u8 t1_ifsd;
 };
 
 static int scard_attr_bytes(const void *val, u32 len, u8 *out, u32 out_len,
@@ -92,6 +94,9 @@ int scard_attr_get(struct scard_reader *rdr, u32 tag, u8 *out, u32 out_len,
 	v->state = rdr->state;
 	v->atr = rdr->atr;
 	v->params = rdr->params;
+	/* IFSC and IFSD change with S(IFS) blocks: the T=1 engine has them. */
+	v->t1_ifsc = READ_ONCE(rdr->t1.ifsc);
+	v->t1_ifsd = READ_ONCE(rdr->t1.ifsd);
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 
 	ret = -EBADFD;
@@ -188,12 +193,16 @@ int scard_attr_get(struct scard_reader *rdr, u32 tag, u8 *out, u32 out_len,
 				     needed);
 		break;
 	case SCARD_ATTR_CURRENT_IFSC:
-		ret = scard_attr_u32(specific ? v->params.ifsc : v->atr.ifsc,
+		ret = scard_attr_u32(!specific ? v->atr.ifsc :
+				     v->params.protocol == SCARD_PROTOCOL_T1 ?
+				     v->t1_ifsc : v->params.ifsc,
 				     out, out_len, returned, needed);
 		break;
 	case SCARD_ATTR_CURRENT_IFSD:
-		ret = scard_attr_u32(specific ? v->params.ifsd : 32, out,
-				     out_len, returned, needed);
+		ret = scard_attr_u32(!specific ? 32 :
+				     v->params.protocol == SCARD_PROTOCOL_T1 ?
+				     v->t1_ifsd : v->params.ifsd,
+				     out, out_len, returned, needed);
 		break;
 	case SCARD_ATTR_CURRENT_BWT:
 		ret = scard_attr_u32(v->atr.bwi, out, out_len, returned,
@@ -260,6 +269,7 @@ int scard_attr_set(struct scard_reader *rdr, const u8 *in, u32 in_len)
 	if (ret)
 		return ret;
 	rdr->suppress_ifs = true;
+	rdr->t1.ifs_pending = false;
 	scard_reader_unlock(rdr);
 	return 0;
 }

@@ -281,26 +281,6 @@ static void scard_perf_account(struct scard_reader *rdr, int ret,
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 }
 
-static int scard_exchange(struct scard_reader *rdr, const u8 *cmd,
-			  size_t cmd_len, u8 *resp, size_t resp_size,
-			  size_t *resp_len)
-{
-	switch (rdr->caps.level) {
-	case SCARD_LEVEL_APDU:
-	case SCARD_LEVEL_APDU_EXT:
-		return rdr->ops->xfr(rdr, cmd, cmd_len, resp, resp_size,
-				     resp_len);
-	case SCARD_LEVEL_TPDU:
-		if (rdr->params.protocol == SCARD_PROTOCOL_T0)
-			return scard_t0_transmit(rdr, rdr->ops->xfr, cmd,
-						 cmd_len, resp, resp_size,
-						 resp_len);
-		return -EOPNOTSUPP;
-	default:
-		return -EOPNOTSUPP;
-	}
-}
-
 /**
  * scard_transmit() - IOCTL_SMARTCARD_TRANSMIT
  * @rdr: the reader
@@ -344,9 +324,9 @@ int scard_transmit(struct scard_reader *rdr, const u8 *in, size_t in_len,
 		goto out_unlock;
 
 	start = ktime_get_ns();
-	ret = scard_exchange(rdr, in + SCARD_IO_HDR_LEN,
-			     in_len - SCARD_IO_HDR_LEN, resp, SCARD_MAX_RESP,
-			     &resp_len);
+	ret = scard_protocol_transmit(rdr, in + SCARD_IO_HDR_LEN,
+				      in_len - SCARD_IO_HDR_LEN, resp,
+				      SCARD_MAX_RESP, &resp_len);
 	scard_perf_account(rdr, ret, in_len - SCARD_IO_HDR_LEN, resp_len,
 			   ktime_get_ns() - start);
 	if (ret)

@@ -41,77 +41,6 @@ static int scard_put_u32(u8 *out, u32 out_len, u32 v, u32 *returned,
 	return 0;
 }
 
-/* Parameters for @protocol from the ATR; @dflt: Fi/Di at their defaults. */
-static void scard_params_from_atr(struct scard_reader *rdr, u32 protocol,
-				  bool dflt, struct scard_params *p)
-{
-	const struct scard_atr *atr = &rdr->atr;
-
-	memset(p, 0, sizeof(*p));
-	p->protocol = protocol;
-	p->fi = dflt ? 1 : atr->fi;
-	p->di = dflt ? 1 : atr->di;
-	p->n = atr->n;
-	p->wi = atr->wi;
-	p->ifsc = atr->ifsc;
-	p->ifsd = rdr->caps.max_ifsd && rdr->caps.max_ifsd <= SCARD_T1_MAX_IFS ?
-		  rdr->caps.max_ifsd : 32;
-	p->cwi = atr->cwi;
-	p->bwi = atr->bwi;
-	p->edc_crc = atr->edc_crc;
-	p->clock_stop = atr->clock_stop;
-}
-
-static void scard_store_params(struct scard_reader *rdr,
-			       const struct scard_params *p)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&rdr->state_lock, flags);
-	rdr->params = *p;
-	spin_unlock_irqrestore(&rdr->state_lock, flags);
-}
-
-/*
- * After a reset: decode the ATR. A card in specific mode (TA2) is ready
- * for its protocol at once; any other card waits for SET_PROTOCOL.
- */
-static u32 scard_power_on_state(struct scard_reader *rdr, const u8 *raw,
-				size_t len)
-{
-	struct scard_params params = {};
-	struct scard_atr atr;
-	unsigned long flags;
-	u32 protocol;
-	int ret;
-
-	ret = scard_atr_parse(&atr, raw, len);
-	if (ret) {
-		memset(&atr, 0, sizeof(atr));
-		memcpy(atr.raw, raw, len);
-		atr.len = len;
-	}
-	spin_lock_irqsave(&rdr->state_lock, flags);
-	rdr->atr = atr;
-	rdr->params = params;
-	rdr->perf.resets++;
-	spin_unlock_irqrestore(&rdr->state_lock, flags);
-	if (ret) {
-		dev_dbg(&rdr->dev, "unrecognized ATR\n");
-		return SCARD_POWERED;
-	}
-	if (!atr.specific || atr.specific_protocol > 1)
-		return SCARD_NEGOTIABLE;
-
-	protocol = atr.specific_protocol ? SCARD_PROTOCOL_T1 :
-					   SCARD_PROTOCOL_T0;
-	scard_params_from_atr(rdr, protocol, atr.specific_implicit, &params);
-	if (rdr->ops->set_params && rdr->ops->set_params(rdr, &params))
-		return SCARD_NEGOTIABLE;
-	scard_store_params(rdr, &params);
-	return SCARD_SPECIFIC;
-}
-
 static int scard_ioc_power(struct scard_file *sf, const u8 *in, u32 in_len,
 			   u8 *out, u32 out_len, u32 *returned, u32 *needed)
 {
@@ -169,8 +98,7 @@ static int scard_ioc_set_protocol(struct scard_file *sf, const u8 *in,
 {
 	struct scard_reader *rdr = sf->rdr;
 	u32 mask = scard_get_u32(in);
-	struct scard_params params;
-	u32 state, avail, protocol;
+	u32 protocol = 0;
 	int ret;
 
 	if (!(mask & (SCARD_PROTOCOL_Tx | SCARD_PROTOCOL_RAW)))
@@ -179,65 +107,11 @@ static int scard_ioc_set_protocol(struct scard_file *sf, const u8 *in,
 	ret = scard_reader_lock(rdr);
 	if (ret)
 		return ret;
-
-	state = scard_reader_state(rdr);
-	switch (state) {
-	case SCARD_ABSENT:
-		ret = -ENOMEDIUM;
-		goto out_unlock;
-	case SCARD_POWERED:
-		/* Powered, but the ATR made no sense. */
-		ret = -EMEDIUMTYPE;
-		goto out_unlock;
-	case SCARD_NEGOTIABLE:
-		break;
-	case SCARD_SPECIFIC:
-		if (rdr->params.protocol & mask) {
-			protocol = rdr->params.protocol;
-			goto out_done;
-		}
-		/* PPS is only allowed right after the ATR: reset first. */
-		ret = rdr->atr.specific ? -EOPNOTSUPP : -EBADFD;
-		goto out_unlock;
-	default:
-		ret = -EBADFD;
-		goto out_unlock;
-	}
-
-	avail = mask & rdr->atr.protocols & rdr->caps.protocols &
-		SCARD_PROTOCOL_Tx;
-	/* A TPDU reader needs the T=1 block engine, which is not here yet. */
-	if (rdr->caps.level == SCARD_LEVEL_TPDU ||
-	    rdr->caps.level == SCARD_LEVEL_CHAR)
-		avail &= ~SCARD_PROTOCOL_T1;
-	if (!avail) {
-		ret = -EOPNOTSUPP;
-		goto out_unlock;
-	}
-	/* Microsoft's advice: T=1 has precedence over T=0. */
-	protocol = avail & SCARD_PROTOCOL_T1 ? SCARD_PROTOCOL_T1 :
-					       SCARD_PROTOCOL_T0;
-
-	/*
-	 * Without PPS (it comes with the T=1 work) the card keeps the
-	 * default Fi/Di unless the reader negotiates by itself.
-	 */
-	scard_params_from_atr(rdr, protocol,
-			      (mask & SCARD_PROTOCOL_DEFAULT) ||
-			      !rdr->caps.auto_pps, &params);
-	if (rdr->ops->set_params) {
-		ret = rdr->ops->set_params(rdr, &params);
-		if (ret)
-			goto out_unlock;
-	}
-	scard_store_params(rdr, &params);
-	scard_reader_set_state(rdr, SCARD_SPECIFIC);
-
-out_done:
-	ret = scard_put_u32(out, out_len, protocol, returned, needed);
-out_unlock:
+	ret = scard_protocol_set(rdr, mask, &protocol);
 	scard_reader_unlock(rdr);
-	return ret;
+	if (ret)
+		return ret;
+	return scard_put_u32(out, out_len, protocol, returned, needed);
 }
 
 static int scard_ioc_transmit(struct scard_file *sf, const u8 *in,

@@ -123,6 +123,14 @@ int scard_ioctl_check(const struct scard_ioctl_desc *desc,
 		      const struct scard_dioc *dioc, u32 *needed);
 #endif
 
+/* protocol.c */
+void scard_store_params(struct scard_reader *rdr, const struct scard_params *p);
+u32 scard_power_on_state(struct scard_reader *rdr, const u8 *raw, size_t len);
+int scard_protocol_set(struct scard_reader *rdr, u32 mask, u32 *selected);
+int scard_protocol_transmit(struct scard_reader *rdr, const u8 *cmd,
+			    size_t cmd_len, u8 *resp, size_t resp_size,
+			    size_t *resp_len);
+
 /* attr.c */
 int scard_attr_get(struct scard_reader *rdr, u32 tag, u8 *out, u32 out_len,
 		   u32 *returned, u32 *needed);

@@ -21,6 +21,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/scard_atr.h>
+#include <linux/scard_t1.h>
 #include <uapi/linux/scard.h>
 
 /* Largest short APDU response (256 data bytes + SW1 SW2). */
@@ -222,6 +223,7 @@ struct scard_reader_caps {
  * @atr: the decoded ATR of the powered card
  * @params: protocol parameters selected by SET_PROTOCOL
  * @suppress_ifs: SCARD_ATTR_SUPRESS_T1_IFS_REQUEST was set
+ * @t1: T=1 protocol state, when T=1 is in force
  * @perf: performance counters
  * @priv: driver private data
  */
@@ -251,6 +253,7 @@ struct scard_reader {
 	struct scard_atr atr;
 	struct scard_params params;
 	bool suppress_ifs;
+	struct scard_t1 t1;
 	struct scard_perf_cntr perf;
 
 	void *priv;
