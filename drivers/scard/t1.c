@@ -307,7 +307,7 @@ static void scard_t1_set_r(struct scard_t1_xchg *x, u8 error)
 }
 
 /* (Re)start the APDU: S(IFS request) if still due, else its first block. */
-static void scard_t1_start(struct scard_t1_xchg *x)
+static void scard_t1_xchg_start(struct scard_t1_xchg *x)
 {
 	struct scard_t1 *t1 = x->t1;
 
@@ -498,7 +498,7 @@ static int scard_t1_resynch(struct scard_t1_xchg *x)
 			    pcb == SCARD_T1_S_RESP(SCARD_T1_S_RESYNCH)) {
 				t1->ns = 0;
 				t1->nr = 0;
-				scard_t1_start(x);
+				scard_t1_xchg_start(x);
 				return 0;
 			}
 		} else if (scard_t1_xfer_error(ret) < 0) {
@@ -539,7 +539,7 @@ static int scard_t1_run(struct scard_t1_xchg *x)
 {
 	int ret;
 
-	scard_t1_start(x);
+	scard_t1_xchg_start(x);
 	for (;;) {
 		if (++x->blocks > SCARD_T1_MAX_BLOCKS)
 			return -EPROTO;

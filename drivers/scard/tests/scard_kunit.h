@@ -13,5 +13,6 @@ extern struct kunit_suite scard_ccid_msg_suite;
 extern struct kunit_suite scard_ioctl_suite;
 extern struct kunit_suite scard_pps_suite;
 extern struct kunit_suite scard_char_suite;
+extern struct kunit_suite scard_t1_suite;
 
 #endif /* _SCARD_KUNIT_H */
