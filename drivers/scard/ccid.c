@@ -54,6 +54,15 @@
  */
 #define CCID_QUIRK_MAX_MSG_384	BIT(0)
 #define CCID_QEMU_MAX_MSG	384
+/*
+ * QEMU 7.2's ccid-card-emulated waits for commands on a condition variable
+ * without a predicate (handle_apdu_thread): a command that arrives while
+ * its thread is still finishing the previous one is never picked up, and
+ * the reader stays silent. Another XfrBlock signals the thread, which then
+ * answers both; the extra answer is dropped as stale by its bSeq.
+ */
+#define CCID_QUIRK_LOST_WAKEUP	BIT(1)
+#define CCID_KICK_AFTER_MS	1000
 
 static bool escape;
 module_param(escape, bool, 0444);
@@ -276,6 +285,22 @@ static void ccid_abort(struct ccid_dev *ccid, u8 slot, u8 seq)
 	}
 }
 
+/* Wake QEMU's emulated card up (CCID_QUIRK_LOST_WAKEUP): an empty XfrBlock. */
+static int ccid_kick(struct ccid_dev *ccid, u8 slot)
+{
+	int len;
+
+	dev_dbg_ratelimited(ccid_dev(ccid), "no answer yet, kicking\n");
+	len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg, slot,
+					 ccid->seq++, 0, CCID_CHAIN_NONE, NULL,
+					 0);
+	if (len < 0)
+		return len;
+	ccid->out_urb->transfer_buffer_length = len;
+	return ccid_submit_wait(ccid, ccid->out_urb, &ccid->out_done,
+				msecs_to_jiffies(CCID_OUT_TIMEOUT_MS));
+}
+
 /*
  * Send the @len-byte command in out_buf and wait up to @timeout_ms for
  * its answer, which is validated into @resp (pointing into in_buf).
@@ -287,7 +312,7 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 	u8 req = ccid->out_buf[0], slot = ccid->out_buf[5];
 	u8 seq = ccid->out_buf[6];
 	unsigned int stale = 0, zlp = 0, total = timeout_ms;
-	unsigned long deadline;
+	unsigned long deadline, kick;
 	int ret;
 
 	lockdep_assert_held(&ccid->io_mutex);
@@ -311,14 +336,25 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 	}
 
 	deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	kick = jiffies + msecs_to_jiffies(CCID_KICK_AFTER_MS);
+	if (!(ccid->quirks & CCID_QUIRK_LOST_WAKEUP) ||
+	    req != CCID_PC_TO_RDR_XFR_BLOCK || time_after(kick, deadline))
+		kick = 0;
 	for (;;) {
-		long left = (long)(deadline - jiffies);
+		long left = (long)((kick ? kick : deadline) - jiffies);
 
 		if (left <= 0)
 			ret = -ETIMEDOUT;
 		else
 			ret = ccid_submit_wait(ccid, ccid->in_urb,
 					       &ccid->in_done, left);
+		if (ret == -ETIMEDOUT && kick) {
+			kick = 0;
+			ret = ccid_kick(ccid, slot);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (ret == -ETIMEDOUT) {
 			dev_dbg_ratelimited(ccid_dev(ccid),
 					    "command %02x seq %u: timeout\n",
@@ -1011,7 +1047,8 @@ static int ccid_alloc_io(struct ccid_dev *ccid,
 /* Readers that need special treatment, matched on the whole device. */
 static const struct usb_device_id ccid_quirks[] = {
 	/* QEMU usb-ccid: answers over 384 bytes are dropped (7.2). */
-	{ USB_DEVICE(0x08e6, 0x4433), .driver_info = CCID_QUIRK_MAX_MSG_384 },
+	{ USB_DEVICE(0x08e6, 0x4433),
+	  .driver_info = CCID_QUIRK_MAX_MSG_384 | CCID_QUIRK_LOST_WAKEUP },
 	{ }
 };
 
