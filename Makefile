@@ -33,6 +33,7 @@ tools:
 	$(MAKE) -C tools/lib/scard
 	$(MAKE) -C tools/scard
 	$(MAKE) -C tools/testing/selftests/scard
+	$(MAKE) -C tools/testing/cards
 
 host-check:
 	$(MAKE) -C tools/testing/host run

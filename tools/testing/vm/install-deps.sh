@@ -15,6 +15,9 @@ pkgs=(
 	# VM harness
 	qemu-system-x86 qemu-utils busybox-static cpio gzip libnss3-tools
 	rsync util-linux coreutils
+	# vsmartcard's card emulator for the vproxy-vicc scenario (its Debian 12
+	# package needs pycryptodome and a PYTHONPATH fix: run-tests start_vicc)
+	vsmartcard-vpicc python3-pycryptodome
 )
 
 missing=()

@@ -72,7 +72,8 @@ ksft_include() {
 }
 
 # `make tools` in a copy of the tree, then stage what the guest gets:
-# STAGE/bin (every executable of tools/scard) and STAGE/selftests (the
+# STAGE/bin (every executable of tools/scard, scard-card and
+# scard-vicc-bridge of tools/testing/cards) and STAGE/selftests (the
 # programs of tools/testing/selftests/scard: its print-progs target, else
 # every executable there, plus its settings file).
 build_tools() { # build_dir stage log
@@ -80,6 +81,10 @@ build_tools() { # build_dir stage log
 	mkdir -p "$stage/bin" "$stage/selftests"
 	make -C "$bdir" tools KSFT_INCLUDE="$KSFT_INCLUDE" >"$log" 2>&1 || return 1
 	find "$bdir/tools/scard" -maxdepth 1 -type f -perm -u+x -exec cp {} "$stage/bin/" \;
+	# scripted cards and the vicc bridge (tools/testing/cards)
+	for p in scard-card scard-vicc-bridge; do
+		if [ -x "$bdir/tools/testing/cards/$p" ]; then cp "$bdir/tools/testing/cards/$p" "$stage/bin/"; fi
+	done
 	st=$bdir/tools/testing/selftests/scard
 	if [ -d "$st" ]; then
 		if has_target "$st" print-progs; then
@@ -109,3 +114,45 @@ build_modules() { # build_dir kdir ko_dir log
 	compgen -G "$kodir/*.ko" >/dev/null
 }
 
+
+# vsmartcard's vicc on the host for the guest's scenario vproxy-vicc: QEMU
+# listens on a local TCP port for the guest's ttyS3 and vicc (a TCP client)
+# connects to it; a loop restarts vicc until QEMU listens. Sets VICC_PID
+# (the loop's process group) and VICC_SERIAL (the -serial spec); returns 1,
+# and the scenario skips, when vicc is missing or does not import.
+# Debian 12's python3-virtualsmartcard installs the module one directory too
+# deep and imports Crypto, which python3-pycryptodome calls Cryptodome: a
+# PYTHONPATH with a Crypto -> Cryptodome link fixes both.
+export VICC_PID="" VICC_SERIAL=""
+start_vicc() { # log
+	local log=$1 port shim pypath
+	VICC_PID=
+	VICC_SERIAL=
+	command -v vicc >/dev/null 2>&1 || { warn "vicc not installed: vproxy-vicc skipped"; return 1; }
+	shim=$SCARD_CACHE/vicc-shim
+	mkdir -p "$shim"
+	if [ ! -e "$shim/Crypto" ] && [ -d /usr/lib/python3/dist-packages/Cryptodome ]; then
+		ln -sfn /usr/lib/python3/dist-packages/Cryptodome "$shim/Crypto"
+	fi
+	pypath=$shim:/usr/lib/python3/site-packages/virtualsmartcard
+	if ! PYTHONPATH=$pypath /usr/bin/python3 -c 'import virtualsmartcard.VirtualSmartcard' >"$log" 2>&1; then
+		warn "vicc does not import (see $log): vproxy-vicc skipped"
+		return 1
+	fi
+	port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	# shellcheck disable=SC2016 # $0 is expanded by the inner bash
+	PYTHONPATH=$pypath setsid bash -c \
+		'while :; do vicc -v -t iso7816 -H 127.0.0.1 -P "$0"; sleep 0.5; done' "$port" \
+		>>"$log" 2>&1 </dev/null &
+	VICC_PID=$!
+	trap stop_vicc EXIT
+	VICC_SERIAL="tcp:127.0.0.1:$port,server=on,wait=off"
+	return 0
+}
+
+stop_vicc() {
+	[ -n "$VICC_PID" ] || return 0
+	kill -TERM -- "-$VICC_PID" 2>/dev/null || true
+	wait "$VICC_PID" 2>/dev/null || true
+	VICC_PID=
+}
