@@ -116,16 +116,21 @@ build_modules() { # build_dir kdir ko_dir log
 
 
 # vsmartcard's vicc on the host for the guest's scenario vproxy-vicc: QEMU
-# listens on a local TCP port for the guest's ttyS3 and vicc (a TCP client)
-# connects to it; a loop restarts vicc until QEMU listens. Sets VICC_PID
-# (the loop's process group) and VICC_SERIAL (the -serial spec); returns 1,
+# listens on a local TCP port for the guest's ttyS3; vpcd-relay.py connects
+# to it (retrying until QEMU listens) and hands whole vpcd messages to vicc
+# (a TCP client of the relay), which cannot read a message that arrives a
+# byte at a time. A loop restarts vicc if it exits. Sets VICC_PID (process
+# group of relay and vicc) and VICC_SERIAL (the -serial spec); returns 1,
 # and the scenario skips, when vicc is missing or does not import.
 # Debian 12's python3-virtualsmartcard installs the module one directory too
 # deep and imports Crypto, which python3-pycryptodome calls Cryptodome: a
 # PYTHONPATH with a Crypto -> Cryptodome link fixes both.
 export VICC_PID="" VICC_SERIAL=""
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 start_vicc() { # log
-	local log=$1 port shim pypath
+	local log=$1 qport vport shim pypath
 	VICC_PID=
 	VICC_SERIAL=
 	command -v vicc >/dev/null 2>&1 || { warn "vicc not installed: vproxy-vicc skipped"; return 1; }
@@ -139,14 +144,15 @@ start_vicc() { # log
 		warn "vicc does not import (see $log): vproxy-vicc skipped"
 		return 1
 	fi
-	port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	# shellcheck disable=SC2016 # $0 is expanded by the inner bash
+	qport=$(free_port)
+	vport=$(free_port)
+	# shellcheck disable=SC2016 # $0.. are expanded by the inner bash
 	PYTHONPATH=$pypath setsid bash -c \
-		'while :; do vicc -v -t iso7816 -H 127.0.0.1 -P "$0"; sleep 0.5; done' "$port" \
-		>>"$log" 2>&1 </dev/null &
+		'/usr/bin/python3 "$0" "$1" "$2" & while :; do sleep 0.5; vicc -v -t iso7816 -H 127.0.0.1 -P "$2"; done' \
+		"$VM_DIR/vpcd-relay.py" "$qport" "$vport" >>"$log" 2>&1 </dev/null &
 	VICC_PID=$!
 	trap stop_vicc EXIT
-	VICC_SERIAL="tcp:127.0.0.1:$port,server=on,wait=off"
+	VICC_SERIAL="tcp:127.0.0.1:$qport,server=on,wait=off"
 	return 0
 }
 
