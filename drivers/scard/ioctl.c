@@ -85,8 +85,13 @@ static int scard_ioc_power(struct scard_file *sf, const u8 *in, u32 in_len,
 	} else {
 		scard_reader_set_state(rdr, scard_power_on_state(rdr, atr,
 								 atr_len));
-		memcpy(out, atr, atr_len);
-		*returned = atr_len;
+		/*
+		 * The ATR as decoded: a character reader passes on an
+		 * inverse-convention card's bytes as the line carried them
+		 * (03 ...); applications, ATR_STRING and sysfs get 3F ...
+		 */
+		memcpy(out, rdr->atr.raw, rdr->atr.len);
+		*returned = rdr->atr.len;
 	}
 	scard_reader_unlock(rdr);
 	return ret;
