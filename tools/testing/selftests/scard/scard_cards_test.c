@@ -478,7 +478,7 @@ TEST_F(cards, t1_ifs_request)
 
 	if (variant->proto != SCARD_PROTOCOL_T1 ||
 	    !strncmp(variant->level, "apdu", 4))
-		SKIP(return, "T=1 blocks only at TPDU and character level");
+		SKIP(return, "a T=1 test (blocks: TPDU and character level)");
 	ASSERT_EQ(0, card_stats(self->cp.fd, variant->proto, &s));
 	EXPECT_EQ(1, s.t1_ifs_requests);
 	EXPECT_EQ(254, s.t1_ifsd);
@@ -495,7 +495,7 @@ TEST_F(cards, t1_supress_ifs_request)
 
 	if (variant->proto != SCARD_PROTOCOL_T1 ||
 	    !strncmp(variant->level, "apdu", 4))
-		SKIP(return, "T=1 blocks only at TPDU and character level");
+		SKIP(return, "a T=1 test (blocks: TPDU and character level)");
 	memcpy(in, &tag, 4);
 	memcpy(in + 4, &one, 4);
 	ASSERT_EQ(0, scard_t_dioc(self->cp.fd, IOCTL_SMARTCARD_SET_ATTRIBUTE,
