@@ -9,10 +9,11 @@
  *
  * Choices, where ISO/IEC 7816-3 or the Windows library leave room:
  *
- * - Protocol: T=1 is given precedence over T=0 (Microsoft's
- *   recommendation) among the protocols in the mask, in the ATR and in the
- *   reader's capabilities, whatever the SCARD_PROTOCOL_DEFAULT bit says;
- *   none in common is -EOPNOTSUPP.
+ * - Protocol: among the protocols in the mask, in the ATR and in the
+ *   reader's capabilities (none in common is -EOPNOTSUPP), with
+ *   SCARD_PROTOCOL_DEFAULT the card's implicit protocol (the first offered:
+ *   TD1's, T=0 without TD1) when it is one of them; otherwise T=1 is given
+ *   precedence over T=0 (Microsoft's recommendation).
  * - Specific mode (TA2 present): only the protocol TA2 names can be used,
  *   with Fi/Di from TA1, or the defaults when TA2 bit 5 says the parameters
  *   are implicit. No PPS is ever sent. The reader's rate limits are not
@@ -26,11 +27,11 @@
  *   largest D, not above the card's (ISO allows any D from Dd to Di), whose
  *   data rate f * D / F does not exceed the reader's max_rate (when it is
  *   not 0); D = 1 when even that is too fast.
- * - A PPS is needed when the protocol is not the first one offered (TD1's,
- *   T=0 without TD1), when Fi/Di are not 1/1, or whenever the ATR offers
- *   more than one protocol: the card then waits for a PPS to know which one
- *   (ISO/IEC 7816-3 9.1). Fi = 0 (372, fmax 4 MHz) with Di = 1 counts as
- *   not default and is proposed in PPS1.
+ * - A PPS is needed when the protocol is not the implicit one or Fi/Di
+ *   are not 1/1: a card in negotiable mode that gets no PPS uses its first
+ *   offered protocol with Fd and Dd (ISO/IEC 7816-3 6.3.1), however many
+ *   protocols it offers. Fi = 0 (372, fmax 4 MHz) with Di = 1 counts as not
+ *   default and is proposed in PPS1.
  * - The other parameters come from the ATR: N, WI, IFSC, CWI, BWI, EDC,
  *   clock stop, convention. IFSD is the reader's max_ifsd when it is
  *   1..254, else 32, as SmartcardInitializeCardCapabilities does.
@@ -158,7 +159,7 @@ int scard_pps_select(const struct scard_atr *atr,
 		     const struct scard_reader_caps *caps, u32 mask,
 		     struct scard_params *p, bool *pps_needed)
 {
-	u32 offered, common;
+	u32 offered, common, implicit;
 	bool needed = false, fits;
 	u8 fi, di;
 
@@ -173,8 +174,13 @@ int scard_pps_select(const struct scard_atr *atr,
 	common = mask & offered & caps->protocols & SCARD_PROTOCOL_Tx;
 	if (!common)
 		return -EOPNOTSUPP;
-	p->protocol = (common & SCARD_PROTOCOL_T1) ? SCARD_PROTOCOL_T1 :
-						     SCARD_PROTOCOL_T0;
+	implicit = scard_pps_proto_bit(atr->first_protocol);
+	if ((mask & SCARD_PROTOCOL_DEFAULT) && (common & implicit))
+		p->protocol = implicit;
+	else if (common & SCARD_PROTOCOL_T1)
+		p->protocol = SCARD_PROTOCOL_T1;
+	else
+		p->protocol = SCARD_PROTOCOL_T0;
 
 	if (atr->specific) {
 		fi = atr->specific_implicit ? SCARD_PPS_FI_DEFAULT : atr->fi;
@@ -192,11 +198,10 @@ int scard_pps_select(const struct scard_atr *atr,
 		di = scard_pps_pick_di(caps, fi, atr->d);
 	}
 
-	/* A protocol other than the first offered implies several offered. */
 	if (!atr->specific)
-		needed = fi != SCARD_PPS_FI_DEFAULT ||
-			 di != SCARD_PPS_DI_DEFAULT ||
-			 hweight32(atr->protocols) > 1;
+		needed = p->protocol != implicit ||
+			 fi != SCARD_PPS_FI_DEFAULT ||
+			 di != SCARD_PPS_DI_DEFAULT;
 
 	p->fi = fi;
 	p->di = di;
