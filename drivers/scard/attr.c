@@ -63,6 +63,134 @@ static bool scard_attr_needs_atr(u32 tag)
 	       tag == SCARD_ATTR_ICC_TYPE_PER_ATR;
 }
 
+/*
+ * The numeric attributes, all __u32. Return: 0 with *@val set, or -ENOENT
+ * when @tag is not one of them.
+ */
+static int scard_attr_number(const struct scard_reader *rdr,
+			     const struct scard_attr_view *v, u32 tag, u32 *val)
+{
+	const struct scard_reader_caps *caps = &rdr->caps;
+	bool specific = v->state == SCARD_SPECIFIC;
+	bool t1 = specific && v->params.protocol == SCARD_PROTOCOL_T1;
+	u8 fi = specific ? v->params.fi : v->atr.fi;
+	u8 di = specific ? v->params.di : v->atr.di;
+
+	switch (tag) {
+	case SCARD_ATTR_VENDOR_IFD_VERSION:
+		*val = caps->ifd_version;
+		break;
+	case SCARD_ATTR_CHANNEL_ID:
+		*val = caps->channel_id;
+		break;
+	case SCARD_ATTR_PROTOCOL_TYPES:
+		*val = caps->protocols;
+		break;
+	case SCARD_ATTR_DEFAULT_CLK:
+	case SCARD_ATTR_CURRENT_CLK:
+		*val = caps->default_clk;
+		break;
+	case SCARD_ATTR_MAX_CLK:
+		*val = caps->max_clk;
+		break;
+	case SCARD_ATTR_DEFAULT_DATA_RATE:
+		*val = caps->default_rate;
+		break;
+	case SCARD_ATTR_MAX_DATA_RATE:
+		*val = caps->max_rate;
+		break;
+	case SCARD_ATTR_MAX_IFSD:
+		*val = caps->max_ifsd;
+		break;
+	case SCARD_ATTR_POWER_MGMT_SUPPORT:
+		*val = 0;
+		break;
+	case SCARD_ATTR_CHARACTERISTICS:
+		*val = caps->mechanical;
+		break;
+	case SCARD_ATTR_DEVICE_UNIT:
+		*val = MINOR(rdr->dev.devt);
+		break;
+	case SCARD_ATTR_CURRENT_PROTOCOL_TYPE:
+		*val = specific ? v->params.protocol : 0;
+		break;
+	case SCARD_ATTR_CURRENT_F:
+		*val = scard_atr_fi_to_f(fi);
+		break;
+	case SCARD_ATTR_CURRENT_D:
+		*val = scard_atr_di_to_d(di);
+		break;
+	case SCARD_ATTR_CURRENT_N:
+		*val = v->atr.n;
+		break;
+	case SCARD_ATTR_CURRENT_W:
+		*val = v->atr.wi;
+		break;
+	case SCARD_ATTR_CURRENT_IFSC:
+		*val = t1 ? v->t1_ifsc : specific ? v->params.ifsc : v->atr.ifsc;
+		break;
+	case SCARD_ATTR_CURRENT_IFSD:
+		*val = t1 ? v->t1_ifsd : specific ? v->params.ifsd : 32;
+		break;
+	case SCARD_ATTR_CURRENT_BWT:
+		*val = v->atr.bwi;
+		break;
+	case SCARD_ATTR_CURRENT_CWT:
+		*val = v->atr.cwi;
+		break;
+	case SCARD_ATTR_CURRENT_EBC_ENCODING:
+		*val = v->atr.edc_crc;
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* The string and byte attributes. */
+static int scard_attr_other(struct scard_reader *rdr,
+			    const struct scard_attr_view *v, u32 tag, u8 *out,
+			    u32 out_len, u32 *returned, u32 *needed)
+{
+	const struct scard_reader_caps *caps = &rdr->caps;
+	char name[2 * MAXIMUM_ATTR_STRING_LENGTH + 2];
+
+	switch (tag) {
+	case SCARD_ATTR_VENDOR_NAME:
+		return scard_attr_str(caps->vendor_name, out, out_len,
+				      returned, needed);
+	case SCARD_ATTR_VENDOR_IFD_TYPE:
+		return scard_attr_str(caps->ifd_type, out, out_len, returned,
+				      needed);
+	case SCARD_ATTR_VENDOR_IFD_SERIAL_NO:
+		return scard_attr_str(caps->ifd_serial, out, out_len,
+				      returned, needed);
+	case SCARD_ATTR_DEVICE_FRIENDLY_NAME_A:
+		snprintf(name, sizeof(name), "%s %s", caps->vendor_name,
+			 caps->ifd_type);
+		return scard_attr_str(name, out, out_len, returned, needed);
+	case SCARD_ATTR_DEVICE_SYSTEM_NAME_A:
+		return scard_attr_str(dev_name(&rdr->dev), out, out_len,
+				      returned, needed);
+	case SCARD_ATTR_ATR_STRING:
+		return scard_attr_bytes(v->atr.raw, v->atr.len, out, out_len,
+					returned, needed);
+	case SCARD_ATTR_ICC_TYPE_PER_ATR:
+		return scard_attr_u8(1, out, out_len, returned, needed);
+	case SCARD_ATTR_ICC_PRESENCE:
+		if (v->state == SCARD_UNKNOWN)
+			return -EBADFD;
+		return scard_attr_u8(v->state == SCARD_ABSENT ? 0 :
+				     v->state == SCARD_PRESENT ? 1 : 2,
+				     out, out_len, returned, needed);
+	case SCARD_ATTR_ICC_INTERFACE_STATUS:
+		return scard_attr_u8(v->state >= SCARD_POWERED ? 0xff : 0, out,
+				     out_len, returned, needed);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 /**
  * scard_attr_get() - the value of an attribute
  * @rdr: the reader
@@ -79,12 +207,9 @@ static bool scard_attr_needs_atr(u32 tag)
 int scard_attr_get(struct scard_reader *rdr, u32 tag, u8 *out, u32 out_len,
 		   u32 *returned, u32 *needed)
 {
-	const struct scard_reader_caps *caps = &rdr->caps;
 	struct scard_attr_view *v;
-	char name[2 * MAXIMUM_ATTR_STRING_LENGTH + 2];
 	unsigned long flags;
-	bool specific;
-	u8 fi, di;
+	u32 val;
 	int ret;
 
 	v = kmalloc(sizeof(*v), GFP_KERNEL);
@@ -99,146 +224,13 @@ int scard_attr_get(struct scard_reader *rdr, u32 tag, u8 *out, u32 out_len,
 	v->t1_ifsd = READ_ONCE(rdr->t1.ifsd);
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 
-	ret = -EBADFD;
 	if (scard_attr_needs_atr(tag) && v->state < SCARD_NEGOTIABLE)
-		goto out;
-
-	specific = v->state == SCARD_SPECIFIC;
-	fi = specific ? v->params.fi : v->atr.fi;
-	di = specific ? v->params.di : v->atr.di;
-
-	switch (tag) {
-	case SCARD_ATTR_VENDOR_NAME:
-		ret = scard_attr_str(caps->vendor_name, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_VENDOR_IFD_TYPE:
-		ret = scard_attr_str(caps->ifd_type, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_VENDOR_IFD_SERIAL_NO:
-		ret = scard_attr_str(caps->ifd_serial, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_DEVICE_FRIENDLY_NAME_A:
-		snprintf(name, sizeof(name), "%s %s", caps->vendor_name,
-			 caps->ifd_type);
-		ret = scard_attr_str(name, out, out_len, returned, needed);
-		break;
-	case SCARD_ATTR_DEVICE_SYSTEM_NAME_A:
-		ret = scard_attr_str(dev_name(&rdr->dev), out, out_len,
-				     returned, needed);
-		break;
-	case SCARD_ATTR_VENDOR_IFD_VERSION:
-		ret = scard_attr_u32(caps->ifd_version, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_CHANNEL_ID:
-		ret = scard_attr_u32(caps->channel_id, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_PROTOCOL_TYPES:
-		ret = scard_attr_u32(caps->protocols, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_DEFAULT_CLK:
-	case SCARD_ATTR_CURRENT_CLK:
-		ret = scard_attr_u32(caps->default_clk, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_MAX_CLK:
-		ret = scard_attr_u32(caps->max_clk, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_DEFAULT_DATA_RATE:
-		ret = scard_attr_u32(caps->default_rate, out, out_len,
-				     returned, needed);
-		break;
-	case SCARD_ATTR_MAX_DATA_RATE:
-		ret = scard_attr_u32(caps->max_rate, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_MAX_IFSD:
-		ret = scard_attr_u32(caps->max_ifsd, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_POWER_MGMT_SUPPORT:
-		ret = scard_attr_u32(0, out, out_len, returned, needed);
-		break;
-	case SCARD_ATTR_CHARACTERISTICS:
-		ret = scard_attr_u32(caps->mechanical, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_DEVICE_UNIT:
-		ret = scard_attr_u32(MINOR(rdr->dev.devt), out, out_len,
-				     returned, needed);
-		break;
-	case SCARD_ATTR_CURRENT_PROTOCOL_TYPE:
-		ret = scard_attr_u32(specific ? v->params.protocol : 0, out,
-				     out_len, returned, needed);
-		break;
-	case SCARD_ATTR_CURRENT_F:
-		ret = scard_attr_u32(scard_atr_fi_to_f(fi), out, out_len,
-				     returned, needed);
-		break;
-	case SCARD_ATTR_CURRENT_D:
-		ret = scard_attr_u32(scard_atr_di_to_d(di), out, out_len,
-				     returned, needed);
-		break;
-	case SCARD_ATTR_CURRENT_N:
-		ret = scard_attr_u32(v->atr.n, out, out_len, returned, needed);
-		break;
-	case SCARD_ATTR_CURRENT_W:
-		ret = scard_attr_u32(v->atr.wi, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_CURRENT_IFSC:
-		ret = scard_attr_u32(!specific ? v->atr.ifsc :
-				     v->params.protocol == SCARD_PROTOCOL_T1 ?
-				     v->t1_ifsc : v->params.ifsc,
-				     out, out_len, returned, needed);
-		break;
-	case SCARD_ATTR_CURRENT_IFSD:
-		ret = scard_attr_u32(!specific ? 32 :
-				     v->params.protocol == SCARD_PROTOCOL_T1 ?
-				     v->t1_ifsd : v->params.ifsd,
-				     out, out_len, returned, needed);
-		break;
-	case SCARD_ATTR_CURRENT_BWT:
-		ret = scard_attr_u32(v->atr.bwi, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_CURRENT_CWT:
-		ret = scard_attr_u32(v->atr.cwi, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_CURRENT_EBC_ENCODING:
-		ret = scard_attr_u32(v->atr.edc_crc, out, out_len, returned,
-				     needed);
-		break;
-	case SCARD_ATTR_ATR_STRING:
-		ret = scard_attr_bytes(v->atr.raw, v->atr.len, out, out_len,
-				       returned, needed);
-		break;
-	case SCARD_ATTR_ICC_TYPE_PER_ATR:
-		ret = scard_attr_u8(1, out, out_len, returned, needed);
-		break;
-	case SCARD_ATTR_ICC_PRESENCE:
-		if (v->state == SCARD_UNKNOWN)
-			break;
-		ret = scard_attr_u8(v->state == SCARD_ABSENT ? 0 :
-				    v->state == SCARD_PRESENT ? 1 : 2,
-				    out, out_len, returned, needed);
-		break;
-	case SCARD_ATTR_ICC_INTERFACE_STATUS:
-		ret = scard_attr_u8(v->state >= SCARD_POWERED ? 0xff : 0, out,
-				    out_len, returned, needed);
-		break;
-	default:
-		ret = -EOPNOTSUPP;
-		break;
-	}
-out:
+		ret = -EBADFD;
+	else if (!scard_attr_number(rdr, v, tag, &val))
+		ret = scard_attr_u32(val, out, out_len, returned, needed);
+	else
+		ret = scard_attr_other(rdr, v, tag, out, out_len, returned,
+				       needed);
 	kfree(v);
 	return ret;
 }
