@@ -249,6 +249,16 @@ else
 	skip "kselftests" "no kselftest_harness.h (set KSFT_INCLUDE)"
 fi
 
+# --- Documentation ---------------------------------------------------------
+if python3 -c 'import docutils' 2>/dev/null; then
+	for rst in "$REPO"/Documentation/scard/*.rst; do
+		check "docs: $(basename "$rst") is valid reStructuredText" \
+			python3 "$HOST/rst_lint.py" "$rst"
+	done
+else
+	skip "docs: reStructuredText" "no python3-docutils"
+fi
+
 echo "1..$n"
 echo "# $((n - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
