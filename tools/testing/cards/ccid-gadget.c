@@ -1,0 +1,695 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ccid-gadget: a USB CCID reader emulated through raw-gadget on dummy_hcd.
+ *
+ * The host side (scard_ccid) sees a high-speed CCID device, class 0x0B,
+ * "scard" "CCID gadget", with one card per slot played by the applet of
+ * apdu.c (APDU levels), or t0card.c / t1card.c (TPDU level).
+ *
+ *   ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both]
+ *               [--time-ext N] [--mute] [--garbage seq|short|length|type|slot]
+ *               [--unplug-after-ms N] [--remove-after-ms N]
+ *
+ * --mute, --garbage and --unplug-after-ms act only on XfrBlocks whose
+ * APDU has INS GADGET_INS_TRIGGER (EA): the tests can run normal commands
+ * before and after. --time-ext N sends N time extensions (multiplier 1)
+ * before every DataBlock. --remove-after-ms N takes the card of slot 0 out
+ * N ms after SET_CONFIGURATION and says so with NotifySlotChange.
+ *
+ * What the reader sees is logged on stdout, one line each: "configured",
+ * "xfr <slot> <seq>", "ctrl-abort <slot> <seq>", "abort <slot> <seq>",
+ * "mute <slot> <seq>", "garbage <mode>", "unplug", "removed <slot>".
+ * Exit status 4 when /dev/raw-gadget is missing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/usb/ch9.h>
+#include <linux/usb/raw_gadget.h>
+
+#include "card.h"
+
+#define GADGET_INS_TRIGGER	0xEA
+#define MAX_SLOTS		8
+#define HDR			10
+#define MAX_MSG			(HDR + 65544)
+#define BULK_MPS		512
+
+enum level { LVL_TPDU, LVL_APDU, LVL_EXT };
+enum garbage { G_NONE, G_SEQ, G_SHORT, G_LENGTH, G_TYPE, G_SLOT };
+
+static struct {
+	unsigned int slots;
+	enum level level;
+	unsigned int protocols;	/* bit 0: T=0, bit 1: T=1 */
+	unsigned int time_ext;
+	int mute;
+	enum garbage garbage;
+	unsigned int unplug_ms;
+	unsigned int remove_ms;
+} opt = { .slots = 1, .level = LVL_APDU, .protocols = 1 };
+
+struct slot {
+	int present, powered;
+	uint8_t protocol;	/* 0 or 1 after SetParameters */
+	struct card_apdu_state app;
+	struct card_stats stats;
+	struct card_t0 t0;
+	struct card_t1 t1;
+	struct card_faults faults;
+};
+
+static int fd;
+static int ep_in = -1, ep_out = -1, ep_int = -1;
+static struct slot slots[MAX_SLOTS];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int configured;
+
+static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logf_(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&lock);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	pthread_mutex_unlock(&lock);
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "ccid-gadget: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* --- descriptors ------------------------------------------------------ */
+
+static const uint8_t dev_desc[18] = {
+	18, USB_DT_DEVICE, 0x00, 0x02, 0, 0, 0, 64,
+	0x09, 0x12, 0x01, 0x00,		/* 1209:0001 (pid.codes test) */
+	0x00, 0x01, 1, 2, 3, 1,
+};
+
+static uint8_t cfg_desc[9 + 9 + 54 + 3 * 7];
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void build_cfg(void)
+{
+	uint8_t *p = cfg_desc;
+	uint32_t feat = 0x000004FE;	/* auto everything, auto IFSD */
+
+	p[0] = 9;
+	p[1] = USB_DT_CONFIG;
+	p[2] = sizeof(cfg_desc);
+	p[3] = sizeof(cfg_desc) >> 8;
+	p[4] = 1;
+	p[5] = 1;
+	p[6] = 0;
+	p[7] = 0x80;
+	p[8] = 50;
+	p += 9;
+	memcpy(p, (uint8_t[]){ 9, USB_DT_INTERFACE, 0, 0, 3, 0x0B, 0, 0, 0 },
+	       9);
+	p += 9;
+	memset(p, 0, 54);
+	p[0] = 54;
+	p[1] = 0x21;
+	p[2] = 0x10;
+	p[3] = 0x01;
+	p[4] = opt.slots - 1;
+	p[5] = 0x07;
+	put32(p + 6, opt.protocols);
+	put32(p + 10, 4000);
+	put32(p + 14, 4000);
+	put32(p + 19, 10752);
+	put32(p + 23, 10752);
+	put32(p + 28, 254);
+	if (opt.level == LVL_TPDU)
+		feat |= 0x00010000;
+	else if (opt.level == LVL_APDU)
+		feat |= 0x00020000;
+	else
+		feat |= 0x00040000;
+	put32(p + 40, feat);
+	put32(p + 44, opt.level == LVL_EXT ? MAX_MSG : 1024);
+	p[48] = 0xFF;
+	p[49] = 0xFF;
+	p[53] = 1;
+	p += 54;
+	memcpy(p, (uint8_t[]){ 7, USB_DT_ENDPOINT, 0x81, 2, 0x00, 0x02, 0 }, 7);
+	memcpy(p + 7, (uint8_t[]){ 7, USB_DT_ENDPOINT, 0x02, 2, 0x00, 0x02, 0 },
+	       7);
+	memcpy(p + 14, (uint8_t[]){ 7, USB_DT_ENDPOINT, 0x85, 3, 8, 0, 8 }, 7);
+}
+
+static size_t string_desc(unsigned int idx, uint8_t *out)
+{
+	static const char *const s[] = { NULL, "scard", "CCID gadget", "0001" };
+	size_t i, n;
+
+	if (idx == 0) {
+		memcpy(out, (uint8_t[]){ 4, USB_DT_STRING, 0x09, 0x04 }, 4);
+		return 4;
+	}
+	if (idx >= 4)
+		return 0;
+	n = strlen(s[idx]);
+	out[0] = 2 + 2 * n;
+	out[1] = USB_DT_STRING;
+	for (i = 0; i < n; i++) {
+		out[2 + 2 * i] = s[idx][i];
+		out[3 + 2 * i] = 0;
+	}
+	return 2 + 2 * n;
+}
+
+/* --- raw-gadget I/O --------------------------------------------------- */
+
+struct io {
+	struct usb_raw_ep_io io;
+	uint8_t data[MAX_MSG + 16];
+};
+
+static int ep_write(int ep, const uint8_t *buf, size_t len)
+{
+	static struct io w;	/* bulk and interrupt: one writer each */
+	static struct io wi;
+	struct io *p = ep == ep_int ? &wi : &w;
+
+	p->io.ep = ep;
+	p->io.flags = 0;
+	p->io.length = len;
+	memcpy(p->io.data, buf, len);
+	return ioctl(fd, USB_RAW_IOCTL_EP_WRITE, p);
+}
+
+static int ep_read(int ep, struct io *p, size_t len)
+{
+	p->io.ep = ep;
+	p->io.flags = 0;
+	p->io.length = len;
+	return ioctl(fd, USB_RAW_IOCTL_EP_READ, p);
+}
+
+/* --- CCID ------------------------------------------------------------- */
+
+static uint8_t icc_status(const struct slot *s)
+{
+	return !s->present ? 2 : s->powered ? 0 : 1;
+}
+
+static void send_msg(uint8_t type, uint8_t slot, uint8_t seq, uint8_t status,
+		     uint8_t error, uint8_t specific, const uint8_t *data,
+		     size_t len)
+{
+	static uint8_t m[MAX_MSG];
+
+	m[0] = type;
+	put32(m + 1, len);
+	m[5] = slot;
+	m[6] = seq;
+	m[7] = status;
+	m[8] = error;
+	m[9] = specific;
+	if (len)
+		memcpy(m + HDR, data, len);
+	if (ep_write(ep_in, m, HDR + len) < 0)
+		logf_("bulk IN write failed: %s", strerror(errno));
+}
+
+static size_t make_atr(uint8_t *atr)
+{
+	size_t n = 0, i;
+	uint8_t tck = 0;
+
+	atr[n++] = 0x3B;
+	if (opt.protocols == 1) {
+		atr[n++] = 0x02;
+		atr[n++] = 'S';
+		atr[n++] = 'C';
+		return n;
+	}
+	atr[n++] = 0x82;
+	if (opt.protocols == 3)
+		atr[n++] = 0x80;
+	atr[n++] = 0x01;
+	atr[n++] = 'S';
+	atr[n++] = 'C';
+	for (i = 1; i < n; i++)
+		tck ^= atr[i];
+	atr[n++] = tck;
+	return n;
+}
+
+static void send_garbage(uint8_t slot, uint8_t seq, const uint8_t *resp,
+			 size_t rlen)
+{
+	static const char *const names[] = { "", "seq", "short", "length",
+					     "type", "slot" };
+	uint8_t m[HDR + 2] = { 0x80, 2, 0, 0, 0, slot, seq, 0, 0, 0, 0x90, 0 };
+
+	logf_("garbage %s", names[opt.garbage]);
+	switch (opt.garbage) {
+	case G_SEQ:	/* a stale answer first, then the real one */
+		send_msg(0x80, slot, seq - 1, 0, 0, 0, resp, rlen);
+		send_msg(0x80, slot, seq, 0, 0, 0, resp, rlen);
+		return;
+	case G_SHORT:
+		ep_write(ep_in, m, 5);
+		return;
+	case G_LENGTH:
+		put32(m + 1, 0x7FFFFFF0);
+		break;
+	case G_TYPE:
+		m[0] = 0x84;
+		break;
+	case G_SLOT:
+		m[5] = slot + 1;
+		break;
+	default:
+		break;
+	}
+	ep_write(ep_in, m, sizeof(m));
+}
+
+static void do_xfr(uint8_t si, uint8_t seq, const uint8_t *d, size_t len)
+{
+	static uint8_t resp[CARD_MAX_RESP + 16];
+	struct slot *s = &slots[si];
+	int trigger = opt.level != LVL_TPDU && len >= 2 &&
+		      d[1] == GADGET_INS_TRIGGER;
+	size_t rlen;
+	unsigned int i;
+
+	logf_("xfr %u %u", si, seq);
+	if (!s->present || !s->powered) {
+		send_msg(0x80, si, seq, 0x40 | icc_status(s), 0xFE, 0, NULL, 0);
+		return;
+	}
+	if (trigger && opt.mute) {
+		logf_("mute %u %u", si, seq);
+		return;
+	}
+	if (trigger && opt.unplug_ms) {
+		msleep(opt.unplug_ms);
+		logf_("unplug");
+		_exit(0);	/* closes /dev/raw-gadget: USB disconnect */
+	}
+
+	if (opt.level != LVL_TPDU) {
+		uint8_t cmd[5];
+
+		if (trigger) {	/* the applet does not know EA: a NOP */
+			memcpy(cmd, d, 4);
+			cmd[1] = CARD_INS_NOP;
+			rlen = card_apdu_raw(&s->app, cmd, 4, resp);
+		} else {
+			rlen = card_apdu_raw(&s->app, d, len, resp);
+		}
+	} else if (s->protocol == 1) {
+		rlen = card_t1_block(&s->t1, d, len, resp);
+	} else {
+		rlen = card_t0_tpdu(&s->t0, d, len, resp);
+	}
+
+	for (i = 0; i < opt.time_ext; i++)
+		send_msg(0x80, si, seq, 0x80 | icc_status(s), 1, 0, NULL, 0);
+	if (trigger && opt.garbage) {
+		send_garbage(si, seq, resp, rlen);
+		return;
+	}
+	send_msg(0x80, si, seq, 0, 0, 0, resp, rlen);
+}
+
+static void handle(const uint8_t *m, size_t len)
+{
+	uint8_t type = m[0], si = m[5], seq = m[6];
+	uint8_t atr[33];
+	struct slot *s;
+	size_t n;
+
+	if (si >= opt.slots) {
+		send_msg(type == 0x62 || type == 0x6F ? 0x80 : 0x81, si, seq,
+			 0x42, 5, 0, NULL, 0);
+		return;
+	}
+	s = &slots[si];
+	switch (type) {
+	case 0x62:	/* IccPowerOn */
+		if (!s->present) {
+			send_msg(0x80, si, seq, 0x42, 0xFE, 0, NULL, 0);
+			break;
+		}
+		s->powered = 1;
+		s->protocol = 0;
+		s->stats.powers++;
+		card_t0_reset(&s->t0, &s->app);
+		card_t1_reset(&s->t1);
+		n = make_atr(atr);
+		send_msg(0x80, si, seq, 0, 0, 0, atr, n);
+		break;
+	case 0x63:	/* IccPowerOff */
+		s->powered = 0;
+		send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
+		break;
+	case 0x65:	/* GetSlotStatus */
+		send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
+		break;
+	case 0x61:	/* SetParameters */
+		s->protocol = m[7] ? 1 : 0;
+		send_msg(0x82, si, seq, icc_status(s), 0, s->protocol, m + HDR,
+			 len - HDR);
+		break;
+	case 0x6F:	/* XfrBlock */
+		do_xfr(si, seq, m + HDR, len - HDR);
+		break;
+	case 0x72:	/* Abort */
+		logf_("abort %u %u", si, seq);
+		send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
+		break;
+	default:	/* not supported */
+		send_msg(0x81, si, seq, 0x40 | icc_status(s), 0, 0, NULL, 0);
+		break;
+	}
+}
+
+static void *bulk_thread(void *arg)
+{
+	static struct io r;
+	static uint8_t msg[MAX_MSG];
+
+	(void)arg;
+	for (;;) {
+		size_t got, need;
+		int n;
+
+		n = ep_read(ep_out, &r, BULK_MPS);
+		if (n < 0)
+			break;
+		if (n < HDR) {
+			logf_("short command (%d bytes)", n);
+			continue;
+		}
+		memcpy(msg, r.data, n);
+		got = n;
+		need = HDR + get32(msg + 1);
+		if (need > MAX_MSG) {
+			logf_("command too long");
+			continue;
+		}
+		/* Exact reads: the driver sends no ZLP after 512*k bytes. */
+		while (got < need) {
+			n = ep_read(ep_out, &r, need - got);
+			if (n <= 0)
+				return NULL;
+			memcpy(msg + got, r.data, n);
+			got += n;
+		}
+		handle(msg, got);
+	}
+	return NULL;
+}
+
+static void *remove_thread(void *arg)
+{
+	uint8_t m[1 + MAX_SLOTS / 4] = { 0x50 };
+	unsigned int i;
+
+	(void)arg;
+	msleep(opt.remove_ms);
+	slots[0].present = 0;
+	slots[0].powered = 0;
+	for (i = 0; i < opt.slots; i++)
+		m[1 + i / 4] |= (slots[i].present | (i == 0) << 1) << (2 * (i % 4));
+	logf_("removed 0");
+	if (ep_write(ep_int, m, 1 + (opt.slots + 3) / 4) < 0)
+		logf_("interrupt IN write failed: %s", strerror(errno));
+	return NULL;
+}
+
+/* --- ep0 -------------------------------------------------------------- */
+
+static void ep0_reply(const void *data, size_t len, size_t wlen)
+{
+	static struct io w;
+
+	w.io.ep = 0;
+	w.io.flags = 0;
+	w.io.length = len < wlen ? len : wlen;
+	memcpy(w.io.data, data, w.io.length);
+	if (ioctl(fd, USB_RAW_IOCTL_EP0_WRITE, &w) < 0)
+		logf_("ep0 write: %s", strerror(errno));
+}
+
+static void ep0_ack(void)
+{
+	static struct io r;
+
+	r.io.ep = 0;
+	r.io.flags = 0;
+	r.io.length = 0;
+	if (ioctl(fd, USB_RAW_IOCTL_EP0_READ, &r) < 0)
+		logf_("ep0 ack: %s", strerror(errno));
+}
+
+static void ep0_stall(void)
+{
+	ioctl(fd, USB_RAW_IOCTL_EP0_STALL, 0);
+}
+
+static int enable_ep(const uint8_t *d)
+{
+	struct usb_endpoint_descriptor e;
+	int ret;
+
+	memset(&e, 0, sizeof(e));
+	memcpy(&e, d, USB_DT_ENDPOINT_SIZE);
+	ret = ioctl(fd, USB_RAW_IOCTL_EP_ENABLE, &e);
+	if (ret < 0)
+		die("EP_ENABLE");
+	return ret;
+}
+
+static void set_configuration(void)
+{
+	const uint8_t *eps = cfg_desc + 9 + 9 + 54;
+	pthread_t t;
+
+	if (!configured) {
+		ep_in = enable_ep(eps);
+		ep_out = enable_ep(eps + 7);
+		ep_int = enable_ep(eps + 14);
+		if (ioctl(fd, USB_RAW_IOCTL_VBUS_DRAW, 50) < 0)
+			die("VBUS_DRAW");
+		if (ioctl(fd, USB_RAW_IOCTL_CONFIGURE, 0) < 0)
+			die("CONFIGURE");
+		if (pthread_create(&t, NULL, bulk_thread, NULL))
+			die("pthread_create");
+		if (opt.remove_ms &&
+		    pthread_create(&t, NULL, remove_thread, NULL))
+			die("pthread_create");
+		configured = 1;
+		logf_("configured");
+	}
+	ep0_ack();
+}
+
+static void control(const struct usb_ctrlrequest *c)
+{
+	uint16_t value = c->wValue, wlen = c->wLength;
+	uint8_t buf[256];
+	size_t n;
+
+	if ((c->bRequestType & USB_TYPE_MASK) == USB_TYPE_CLASS) {
+		if (c->bRequest == 1 && !(c->bRequestType & USB_DIR_IN)) {
+			logf_("ctrl-abort %u %u", value & 0xff, value >> 8);
+			ep0_ack();
+			return;
+		}
+		ep0_stall();
+		return;
+	}
+	if ((c->bRequestType & USB_TYPE_MASK) != USB_TYPE_STANDARD) {
+		ep0_stall();
+		return;
+	}
+	switch (c->bRequest) {
+	case USB_REQ_GET_DESCRIPTOR:
+		switch (value >> 8) {
+		case USB_DT_DEVICE:
+			ep0_reply(dev_desc, sizeof(dev_desc), wlen);
+			return;
+		case USB_DT_CONFIG:
+			ep0_reply(cfg_desc, sizeof(cfg_desc), wlen);
+			return;
+		case USB_DT_STRING:
+			n = string_desc(value & 0xff, buf);
+			if (n) {
+				ep0_reply(buf, n, wlen);
+				return;
+			}
+			break;
+		default:
+			break;
+		}
+		break;
+	case USB_REQ_SET_CONFIGURATION:
+		set_configuration();
+		return;
+	case USB_REQ_SET_INTERFACE:
+		ep0_ack();
+		return;
+	case USB_REQ_GET_STATUS:
+		memset(buf, 0, 2);
+		ep0_reply(buf, 2, wlen);
+		return;
+	default:
+		break;
+	}
+	ep0_stall();
+}
+
+static int parse_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--mute")) {
+			opt.mute = 1;
+			continue;
+		}
+		if (!v)
+			return -1;
+		i++;
+		if (!strcmp(a, "--slots")) {
+			opt.slots = atoi(v);
+			if (opt.slots < 1 || opt.slots > MAX_SLOTS)
+				return -1;
+		} else if (!strcmp(a, "--level")) {
+			if (!strcmp(v, "tpdu"))
+				opt.level = LVL_TPDU;
+			else if (!strcmp(v, "apdu"))
+				opt.level = LVL_APDU;
+			else if (!strcmp(v, "ext"))
+				opt.level = LVL_EXT;
+			else
+				return -1;
+		} else if (!strcmp(a, "--protocols")) {
+			if (!strcmp(v, "t0"))
+				opt.protocols = 1;
+			else if (!strcmp(v, "t1"))
+				opt.protocols = 2;
+			else if (!strcmp(v, "both"))
+				opt.protocols = 3;
+			else
+				return -1;
+		} else if (!strcmp(a, "--time-ext")) {
+			opt.time_ext = atoi(v);
+		} else if (!strcmp(a, "--garbage")) {
+			static const char *const g[] = { "", "seq", "short",
+				"length", "type", "slot" };
+			unsigned int k;
+
+			for (k = 1; k < 6; k++)
+				if (!strcmp(v, g[k]))
+					opt.garbage = k;
+			if (!opt.garbage)
+				return -1;
+		} else if (!strcmp(a, "--unplug-after-ms")) {
+			opt.unplug_ms = atoi(v);
+		} else if (!strcmp(a, "--remove-after-ms")) {
+			opt.remove_ms = atoi(v);
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct {
+		struct usb_raw_event ev;
+		uint8_t data[sizeof(struct usb_ctrlrequest)];
+	} e;
+	struct usb_raw_init init;
+	unsigned int i;
+
+	if (parse_args(argc, argv)) {
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--garbage seq|short|length|type|slot] [--unplug-after-ms N] [--remove-after-ms N]\n");
+		return 2;
+	}
+	for (i = 0; i < opt.slots; i++) {
+		struct slot *s = &slots[i];
+
+		s->present = 1;
+		s->app.stats = &s->stats;
+		s->app.ext_allowed = opt.level == LVL_EXT;
+		card_t0_reset(&s->t0, &s->app);
+		if (card_t1_init(&s->t1, &s->app, &s->faults, 254, 0))
+			die("card_t1_init");
+	}
+	build_cfg();
+
+	fd = open("/dev/raw-gadget", O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "ccid-gadget: /dev/raw-gadget: %s\n",
+			strerror(errno));
+		return 4;
+	}
+	memset(&init, 0, sizeof(init));
+	strcpy((char *)init.driver_name, "dummy_udc");
+	strcpy((char *)init.device_name, "dummy_udc.0");
+	init.speed = USB_SPEED_HIGH;
+	if (ioctl(fd, USB_RAW_IOCTL_INIT, &init) < 0)
+		die("USB_RAW_IOCTL_INIT");
+	if (ioctl(fd, USB_RAW_IOCTL_RUN, 0) < 0)
+		die("USB_RAW_IOCTL_RUN");
+
+	for (;;) {
+		e.ev.type = 0;
+		e.ev.length = sizeof(e.data);
+		if (ioctl(fd, USB_RAW_IOCTL_EVENT_FETCH, &e) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("EVENT_FETCH");
+		}
+		if (e.ev.type == USB_RAW_EVENT_CONTROL)
+			control((const struct usb_ctrlrequest *)e.ev.data);
+	}
+	return 0;
+}
