@@ -47,6 +47,7 @@
 #define CCID_MAX_ZLP		8	/* empty bulk IN completions tolerated */
 #define CCID_MAX_CHAIN		1024	/* response chaining rounds */
 #define CCID_POLL_MS		1000	/* presence polling without interrupt */
+#define CCID_GONE_WAIT_MS	1000	/* a transport error: unplugged? */
 
 /*
  * QEMU 7.2's usb-ccid (08e6:4433) silently drops answers longer than
@@ -123,6 +124,7 @@ struct ccid_slot {
  * @int_work: resubmits @int_urb after an error (clears a halt first)
  * @poll_work: polls the slots when there is no interrupt endpoint
  * @rescan_work: asks every slot for its status and reports presence
+ * @gone: completed when the interface is going away
  * @lock: protects the flags below (any context)
  * @disconnected: the interface is going away
  * @stopped: suspended or being reset: no interrupt URB, no new I/O
@@ -154,6 +156,7 @@ struct ccid_dev {
 	struct delayed_work int_work;
 	struct delayed_work poll_work;
 	struct work_struct rescan_work;
+	struct completion gone;
 
 	spinlock_t lock;		/* the flags below */
 	bool disconnected;
@@ -226,7 +229,20 @@ static int ccid_submit_wait(struct ccid_dev *ccid, struct urb *urb,
 	case -ENODEV:
 		if (ccid_gone(ccid))
 			return -ENODEV;
-		return expired ? -ETIMEDOUT : -EIO;
+		if (expired)
+			return -ETIMEDOUT;
+		fallthrough;
+	case -EPROTO:
+	case -EILSEQ:
+	case -ETIME:
+		/*
+		 * An unplugged device fails the transfer before the hub
+		 * driver has seen it go: give disconnect a moment to tell.
+		 */
+		if (wait_for_completion_timeout(&ccid->gone,
+						msecs_to_jiffies(CCID_GONE_WAIT_MS)))
+			return -ENODEV;
+		return -EIO;
 	case -EPIPE:
 		return -EPIPE;
 	case -EOVERFLOW:
@@ -998,6 +1014,7 @@ static void ccid_kill_io(struct ccid_dev *ccid)
 	spin_lock_irq(&ccid->lock);
 	ccid->disconnected = true;
 	spin_unlock_irq(&ccid->lock);
+	complete_all(&ccid->gone);
 
 	usb_poison_urb(ccid->int_urb);
 	usb_poison_urb(ccid->in_urb);
@@ -1079,6 +1096,7 @@ static int ccid_probe(struct usb_interface *intf,
 	spin_lock_init(&ccid->lock);
 	init_completion(&ccid->out_done);
 	init_completion(&ccid->in_done);
+	init_completion(&ccid->gone);
 	INIT_DELAYED_WORK(&ccid->int_work, ccid_int_work);
 	INIT_DELAYED_WORK(&ccid->poll_work, ccid_poll_work);
 	INIT_WORK(&ccid->rescan_work, ccid_rescan_work);
