@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scard_ccid against a CCID reader emulated with raw-gadget on dummy_hcd
+ * (tools/testing/cards/ccid-gadget.c): what QEMU's usb-ccid cannot do.
+ * Several slots, extended APDU level, time extensions, a mute card and
+ * the Abort sequence, malformed answers, an unplug in the middle of an
+ * exchange and NotifySlotChange.
+ *
+ * Each test starts ccid-gadget (from PATH) and finds its readers by their
+ * sysfs name; the QEMU reader is left alone. The whole program is skipped
+ * without /dev/raw-gadget (CONFIG_USB_RAW_GADGET) or ccid-gadget.
+ */
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "scard_common.h"
+
+#define GADGET_NAME	"scard CCID gadget"
+#define GADGET_MAX	8
+#define XFR_TIMEOUT_PARAM "/sys/module/scard_ccid/parameters/xfr_timeout_ms"
+
+struct gadget {
+	pid_t pid;
+	char log[64];
+	int n;
+	char dev[GADGET_MAX][32];	/* /dev/scardN, by slot */
+	char sys[GADGET_MAX][64];	/* /sys/class/scard/scardN */
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	char *nl;
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, size, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = 0;
+	return 0;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* The gadget's readers now, by slot; returns how many. */
+static int gadget_scan(struct gadget *g)
+{
+	char path[96], buf[128];
+	int i, n = 0;
+
+	for (i = 0; i < 64; i++) {
+		int slot;
+
+		snprintf(path, sizeof(path), "/sys/class/scard/scard%d/name", i);
+		if (read_line(path, buf, sizeof(buf)) || strcmp(buf, GADGET_NAME))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/scard/scard%d/slot", i);
+		if (read_line(path, buf, sizeof(buf)))
+			continue;
+		slot = atoi(buf);
+		if (slot < 0 || slot >= GADGET_MAX)
+			continue;
+		snprintf(g->dev[slot], sizeof(g->dev[slot]), "/dev/scard%d", i);
+		snprintf(g->sys[slot], sizeof(g->sys[slot]),
+			 "/sys/class/scard/scard%d", i);
+		n++;
+	}
+	return n;
+}
+
+static int gadget_wait_gone(void)
+{
+	struct gadget g;
+	double end = now_s() + 10;
+
+	while (gadget_scan(&g)) {
+		if (now_s() > end)
+			return -1;
+		usleep(50000);
+	}
+	return 0;
+}
+
+/*
+ * Start ccid-gadget with @args (NULL-terminated) and wait for its @n
+ * readers and their device nodes. Returns 0 or -1.
+ */
+static int gadget_start(struct gadget *g, int n, const char *const *args)
+{
+	const char *argv[16] = { "ccid-gadget" };
+	double end;
+	int i, st;
+
+	memset(g, 0, sizeof(*g));
+	if (gadget_wait_gone())
+		return -1;
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	snprintf(g->log, sizeof(g->log), "/tmp/ccid-gadget.%d.log", getpid());
+	g->pid = fork();
+	if (g->pid < 0)
+		return -1;
+	if (!g->pid) {
+		int fd = open(g->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0)
+			dup2(fd, 1);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	end = now_s() + 15;
+	for (;;) {
+		if (gadget_scan(g) == n) {
+			for (i = 0; i < n; i++)
+				if (access(g->dev[i], F_OK))
+					break;
+			if (i == n)
+				return 0;
+		}
+		if (waitpid(g->pid, &st, WNOHANG) == g->pid) {
+			g->pid = 0;
+			return -1;
+		}
+		if (now_s() > end)
+			return -1;
+		usleep(50000);
+	}
+}
+
+/* Stop the gadget (a USB disconnect) and wait for its readers to go. */
+static int gadget_stop(struct gadget *g)
+{
+	if (g->pid > 0) {
+		kill(g->pid, SIGKILL);
+		waitpid(g->pid, NULL, 0);
+		g->pid = 0;
+	}
+	unlink(g->log);
+	return gadget_wait_gone();
+}
+
+/* Did the gadget log a line starting with @prefix? */
+static int gadget_saw(struct gadget *g, const char *prefix)
+{
+	char line[256];
+	FILE *f = fopen(g->log, "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, prefix, strlen(prefix));
+	fclose(f);
+	return found;
+}
+
+static const uint8_t gadget_atr[] = { 0x3B, 0x02, 0x53, 0x43 };
+static const uint8_t nop[] = { 0x00, 0xE6, 0x00, 0x00 };
+static const uint8_t echo[] = { 0x00, 0xEE, 0x00, 0x00, 0x03, 1, 2, 3, 0x03 };
+static const uint8_t echo_resp[] = { 1, 2, 3, 0x90, 0x00 };
+/* INS EA: the gadget's --mute/--garbage/--unplug-after-ms act on it. */
+static const uint8_t trigger[] = { 0x00, 0xEA, 0x00, 0x00 };
+
+/* Open @dev, cold reset (checking the ATR), T=0. Returns the fd or -errno. */
+static int open_specific(const char *dev)
+{
+	uint8_t atr[SCARD_ATR_LENGTH];
+	uint32_t minor = SCARD_COLD_RESET, got = 0;
+	int fd = open(dev, O_RDWR), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = scard_t_dioc(fd, IOCTL_SMARTCARD_POWER, &minor, sizeof(minor),
+			   atr, sizeof(atr), &got);
+	if (!ret && (got != sizeof(gadget_atr) ||
+		     memcmp(atr, gadget_atr, got)))
+		ret = EPROTO;
+	if (!ret)
+		ret = scard_t_set_protocol(fd, SCARD_PROTOCOL_T0);
+	if (ret) {
+		close(fd);
+		return -ret;
+	}
+	return fd;
+}
+
+/* TRANSMIT @apdu; 0 when the answer is SW 90 00 and nothing else. */
+static int xmit_nop(int fd, const uint8_t *apdu, size_t len)
+{
+	uint8_t r[300];
+	size_t n = 0;
+	int ret = scard_t_transmit(fd, apdu, len, r, sizeof(r), &n);
+
+	if (ret)
+		return ret;
+	return n == 2 && r[0] == 0x90 && r[1] == 0 ? 0 : EBADMSG;
+}
+
+FIXTURE(gadget)
+{
+	struct gadget g;
+	int fd;
+	char saved_timeout[32];
+};
+
+FIXTURE_SETUP(gadget)
+{
+	self->fd = -1;
+	self->g.pid = 0;
+	self->saved_timeout[0] = 0;
+}
+
+FIXTURE_TEARDOWN(gadget)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->saved_timeout[0])
+		write_str(XFR_TIMEOUT_PARAM, self->saved_timeout);
+	EXPECT_EQ(0, gadget_stop(&self->g));
+}
+
+TEST_F(gadget, basic_round_trip)
+{
+	static const char *const args[] = { "--level", "apdu", NULL };
+	uint8_t r[300];
+	uint32_t state = 0;
+	size_t n = 0;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_SPECIFIC, state);
+	ASSERT_EQ(0, scard_t_transmit(self->fd, echo, sizeof(echo), r,
+				      sizeof(r), &n));
+	ASSERT_EQ(sizeof(echo_resp), n);
+	EXPECT_EQ(0, memcmp(r, echo_resp, n));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	/* POWER down and up again */
+	EXPECT_EQ(0, scard_t_power(self->fd, SCARD_POWER_DOWN));
+	EXPECT_EQ(0, scard_t_power(self->fd, SCARD_COLD_RESET));
+}
+
+TEST_F(gadget, two_slots)
+{
+	static const char *const args[] = { "--slots", "2", NULL };
+	char path[96], buf[32];
+	int i;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 2, args));
+	ASSERT_STRNE(self->g.dev[0], self->g.dev[1]);
+	for (i = 0; i < 2; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/slot", self->g.sys[i]);
+		ASSERT_EQ(0, read_line(path, buf, sizeof(buf)));
+		EXPECT_EQ(i, atoi(buf));
+		fd = open_specific(self->g.dev[i]);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(0, xmit_nop(fd, nop, sizeof(nop)));
+		EXPECT_EQ(0, scard_t_power(fd, SCARD_POWER_DOWN));
+		close(fd);
+	}
+	/* slot 1 stays powered while slot 0 is powered down */
+	snprintf(path, sizeof(path), "%s/state", self->g.sys[0]);
+	ASSERT_EQ(0, read_line(path, buf, sizeof(buf)));
+	EXPECT_STREQ("present", buf);
+}
+
+TEST_F(gadget, extended_apdu)
+{
+	static const char *const args[] = { "--level", "ext", NULL };
+	const size_t lc = 4000;
+	size_t in_len = 8 + 7 + lc + 2, i;
+	uint8_t *in = malloc(in_len), *out = malloc(8 + lc + 2 + 16);
+	uint32_t got = 0;
+
+	ASSERT_TRUE(in && out);
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+
+	memcpy(in, &(struct scard_io_request){ SCARD_PROTOCOL_T0, 8 }, 8);
+	memcpy(in + 8, (uint8_t[]){ 0x00, 0xEE, 0x00, 0x00, 0x00,
+				    lc >> 8, lc & 0xff }, 7);
+	for (i = 0; i < lc; i++)
+		in[15 + i] = (uint8_t)(i * 7 + 1);
+	in[15 + lc] = lc >> 8;
+	in[16 + lc] = lc & 0xff;
+	ASSERT_EQ(0, scard_t_dioc(self->fd, IOCTL_SMARTCARD_TRANSMIT, in,
+				  in_len, out, 8 + lc + 2 + 16, &got));
+	ASSERT_EQ(8 + lc + 2, got);
+	EXPECT_EQ(0, memcmp(out + 8, in + 15, lc));
+	EXPECT_EQ(0x90, out[8 + lc]);
+	EXPECT_EQ(0x00, out[9 + lc]);
+	free(in);
+	free(out);
+}
+
+TEST_F(gadget, time_extension)
+{
+	static const char *const args[] = { "--time-ext", "3", NULL };
+	uint8_t r[300];
+	size_t n = 0;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, scard_t_transmit(self->fd, echo, sizeof(echo), r,
+				      sizeof(r), &n));
+	ASSERT_EQ(sizeof(echo_resp), n);
+	EXPECT_EQ(0, memcmp(r, echo_resp, n));
+}
+
+TEST_F(gadget, mute_card_timeout_and_abort)
+{
+	static const char *const args[] = { "--mute", NULL };
+	double t0, dt;
+
+	ASSERT_EQ(0, read_line(XFR_TIMEOUT_PARAM, self->saved_timeout,
+			       sizeof(self->saved_timeout)));
+	ASSERT_EQ(0, write_str(XFR_TIMEOUT_PARAM, "2000"));
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+
+	t0 = now_s();
+	EXPECT_EQ(ETIMEDOUT, xmit_nop(self->fd, trigger, sizeof(trigger)));
+	dt = now_s() - t0;
+	EXPECT_LE(1.5, dt);
+	EXPECT_GE(8.0, dt);
+	EXPECT_TRUE(gadget_saw(&self->g, "mute 0 "));
+	EXPECT_TRUE(gadget_saw(&self->g, "ctrl-abort 0 "));
+	EXPECT_TRUE(gadget_saw(&self->g, "abort 0 "));
+	/* the Abort put the reader and the driver back in step */
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
+FIXTURE(garbage)
+{
+	struct gadget g;
+	int fd;
+};
+
+FIXTURE_SETUP(garbage)
+{
+	self->fd = -1;
+	self->g.pid = 0;
+}
+
+FIXTURE_TEARDOWN(garbage)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	EXPECT_EQ(0, gadget_stop(&self->g));
+}
+
+FIXTURE_VARIANT(garbage)
+{
+	const char *mode;
+	int expect;		/* errno of the TRANSMIT that gets garbage */
+};
+
+/* A stale bSeq is dropped: the real answer that follows counts. */
+FIXTURE_VARIANT_ADD(garbage, stale_seq) { .mode = "seq", .expect = 0 };
+FIXTURE_VARIANT_ADD(garbage, short_header) { .mode = "short", .expect = EPROTO };
+FIXTURE_VARIANT_ADD(garbage, absurd_length) { .mode = "length", .expect = EPROTO };
+FIXTURE_VARIANT_ADD(garbage, wrong_type) { .mode = "type", .expect = EPROTO };
+FIXTURE_VARIANT_ADD(garbage, wrong_slot) { .mode = "slot", .expect = EPROTO };
+
+TEST_F(garbage, answer)
+{
+	const char *args[] = { "--garbage", variant->mode, NULL };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	EXPECT_EQ(variant->expect, xmit_nop(self->fd, trigger,
+					    sizeof(trigger)));
+	EXPECT_TRUE(gadget_saw(&self->g, "garbage "));
+	/* still usable */
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
+TEST_F(gadget, unplug_mid_transfer)
+{
+	static const char *const args[] = { "--unplug-after-ms", "300", NULL };
+	struct pollfd p;
+	uint32_t state;
+	double t0, dt;
+	int st;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	t0 = now_s();
+	EXPECT_EQ(ENODEV, xmit_nop(self->fd, trigger, sizeof(trigger)));
+	dt = now_s() - t0;
+	EXPECT_GE(3.0, dt);
+	ASSERT_EQ(self->g.pid, waitpid(self->g.pid, &st, 0));
+	self->g.pid = 0;
+	EXPECT_TRUE(gadget_saw(&self->g, "unplug"));
+	/* the reader goes; the open file stays, and says so */
+	ASSERT_EQ(0, gadget_wait_gone());
+	EXPECT_EQ(ENODEV, scard_t_state(self->fd, &state));
+	EXPECT_EQ(ENODEV, xmit_nop(self->fd, nop, sizeof(nop)));
+	p.fd = self->fd;
+	p.events = POLLIN | POLLOUT;
+	p.revents = 0;
+	ASSERT_EQ(1, poll(&p, 1, 1000));
+	EXPECT_EQ(POLLHUP | POLLERR, p.revents & (POLLHUP | POLLERR));
+}
+
+TEST_F(gadget, card_removal_notify)
+{
+	static const char *const args[] = { "--remove-after-ms", "2000", NULL };
+	char path[96], buf[32] = "";
+	uint32_t state = 0;
+	double end;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open(self->g.dev[0], O_RDWR);
+	ASSERT_LE(0, self->fd);
+	snprintf(path, sizeof(path), "%s/state", self->g.sys[0]);
+	end = now_s() + 8;
+	while (now_s() < end) {
+		if (!read_line(path, buf, sizeof(buf)) &&
+		    !strcmp(buf, "absent"))
+			break;
+		usleep(50000);
+	}
+	EXPECT_STREQ("absent", buf);
+	EXPECT_TRUE(gadget_saw(&self->g, "removed 0"));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_ABSENT, state);
+	EXPECT_EQ(ENOMEDIUM, scard_t_power(self->fd, SCARD_COLD_RESET));
+}
+
+static int in_path(const char *prog)
+{
+	const char *p = getenv("PATH");
+	char dir[256], full[320];
+
+	while (p && *p) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)n, p);
+		snprintf(full, sizeof(full), "%s/%s", dir, prog);
+		if (!access(full, X_OK))
+			return 1;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
+			return test_harness_run(argc, argv);
+	if (access("/dev/raw-gadget", F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("no /dev/raw-gadget (CONFIG_USB_RAW_GADGET)\n");
+	}
+	if (!in_path("ccid-gadget")) {
+		ksft_print_header();
+		ksft_exit_skip("ccid-gadget not in PATH\n");
+	}
+	if (access(XFR_TIMEOUT_PARAM, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("scard_ccid not loaded\n");
+	}
+	return test_harness_run(argc, argv);
+}
