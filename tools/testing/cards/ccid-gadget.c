@@ -7,14 +7,20 @@
  * apdu.c (APDU levels), or t0card.c / t1card.c (TPDU level).
  *
  *   ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both]
- *               [--time-ext N] [--mute] [--garbage seq|short|length|type|slot]
- *               [--unplug-after-ms N] [--remove-after-ms N]
+ *               [--time-ext N] [--mute]
+ *               [--garbage seq|short|length|type|slot|status]
+ *               [--unplug-after-ms N] [--remove-after-ms N] [--chain N]
+ *               [--zlp yes|no]
  *
  * --mute, --garbage and --unplug-after-ms act only on XfrBlocks whose
  * APDU has INS GADGET_INS_TRIGGER (EA): the tests can run normal commands
  * before and after. --time-ext N sends N time extensions (multiplier 1)
- * before every DataBlock. --remove-after-ms N takes the card of slot 0 out
- * N ms after SET_CONFIGURATION and says so with NotifySlotChange.
+ * before every DataBlock. --chain N (APDU levels) sends responses in
+ * pieces of N bytes (bChainParameter 01/03/02), the next piece for each
+ * empty XfrBlock with wLevelParameter 0010. A message of whole packets
+ * ends with a zero-length packet unless --zlp no. --remove-after-ms N
+ * takes the card of slot 0 out N ms after SET_CONFIGURATION and says so
+ * with NotifySlotChange.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq>", "ctrl-abort <slot> <seq>", "abort <slot> <seq>",
@@ -45,7 +51,7 @@
 #define BULK_MPS		512
 
 enum level { LVL_TPDU, LVL_APDU, LVL_EXT };
-enum garbage { G_NONE, G_SEQ, G_SHORT, G_LENGTH, G_TYPE, G_SLOT };
+enum garbage { G_NONE, G_SEQ, G_SHORT, G_LENGTH, G_TYPE, G_SLOT, G_STATUS };
 
 static struct {
 	unsigned int slots;
@@ -56,6 +62,8 @@ static struct {
 	enum garbage garbage;
 	unsigned int unplug_ms;
 	unsigned int remove_ms;
+	unsigned int chain;	/* APDU level: response pieces of this size */
+	int no_zlp;
 } opt = { .slots = 1, .level = LVL_APDU, .protocols = 1 };
 
 struct slot {
@@ -209,7 +217,9 @@ static int ep_write(int ep, const uint8_t *buf, size_t len)
 	struct io *p = ep == ep_int ? &wi : &w;
 
 	p->io.ep = ep;
-	p->io.flags = 0;
+	/* A message of whole packets ends with a ZLP (USB 2.0 5.8.3). */
+	p->io.flags = len && !(len % BULK_MPS) && !opt.no_zlp ?
+		      USB_RAW_IO_FLAGS_ZERO : 0;
 	p->io.length = len;
 	memcpy(p->io.data, buf, len);
 	return ioctl(fd, USB_RAW_IOCTL_EP_WRITE, p);
@@ -277,7 +287,7 @@ static void send_garbage(uint8_t slot, uint8_t seq, const uint8_t *resp,
 			 size_t rlen)
 {
 	static const char *const names[] = { "", "seq", "short", "length",
-					     "type", "slot" };
+					     "type", "slot", "status" };
 	uint8_t m[HDR + 2] = { 0x80, 2, 0, 0, 0, slot, seq, 0, 0, 0, 0x90, 0 };
 
 	logf_("garbage %s", names[opt.garbage]);
@@ -298,13 +308,38 @@ static void send_garbage(uint8_t slot, uint8_t seq, const uint8_t *resp,
 	case G_SLOT:
 		m[5] = slot + 1;
 		break;
+	case G_STATUS:	/* bmCommandStatus 3 is reserved */
+		m[7] = 0xC0;
+		break;
 	default:
 		break;
 	}
 	ep_write(ep_in, m, sizeof(m));
 }
 
-static void do_xfr(uint8_t si, uint8_t seq, const uint8_t *d, size_t len)
+/* The rest of a chained response (--chain), sent on empty XfrBlocks. */
+static uint8_t chain_buf[CARD_MAX_RESP + 16];
+static size_t chain_len, chain_off;
+
+static void send_chained(uint8_t si, uint8_t seq)
+{
+	size_t n = chain_len - chain_off;
+	uint8_t param;
+
+	if (n > opt.chain) {
+		n = opt.chain;
+		param = chain_off ? 0x03 : 0x01;
+	} else {
+		param = chain_off ? 0x02 : 0x00;
+	}
+	send_msg(0x80, si, seq, 0, 0, param, chain_buf + chain_off, n);
+	chain_off += n;
+	if (chain_off >= chain_len)
+		chain_len = chain_off = 0;
+}
+
+static void do_xfr(uint8_t si, uint8_t seq, uint16_t level_param,
+		   const uint8_t *d, size_t len)
 {
 	static uint8_t resp[CARD_MAX_RESP + 16];
 	struct slot *s = &slots[si];
@@ -316,6 +351,15 @@ static void do_xfr(uint8_t si, uint8_t seq, const uint8_t *d, size_t len)
 	logf_("xfr %u %u", si, seq);
 	if (!s->present || !s->powered) {
 		send_msg(0x80, si, seq, 0x40 | icc_status(s), 0xFE, 0, NULL, 0);
+		return;
+	}
+	if (opt.chain && level_param == 0x10 && !len) {
+		if (!chain_len) {
+			logf_("unexpected chain continuation");
+			send_msg(0x80, si, seq, 0x40, 0x08, 0, NULL, 0);
+			return;
+		}
+		send_chained(si, seq);
 		return;
 	}
 	if (trigger && opt.mute) {
@@ -348,6 +392,13 @@ static void do_xfr(uint8_t si, uint8_t seq, const uint8_t *d, size_t len)
 		send_msg(0x80, si, seq, 0x80 | icc_status(s), 1, 0, NULL, 0);
 	if (trigger && opt.garbage) {
 		send_garbage(si, seq, resp, rlen);
+		return;
+	}
+	if (opt.chain && opt.level != LVL_TPDU) {
+		memcpy(chain_buf, resp, rlen);
+		chain_len = rlen;
+		chain_off = 0;
+		send_chained(si, seq);
 		return;
 	}
 	send_msg(0x80, si, seq, 0, 0, 0, resp, rlen);
@@ -393,7 +444,7 @@ static void handle(const uint8_t *m, size_t len)
 			 len - HDR);
 		break;
 	case 0x6F:	/* XfrBlock */
-		do_xfr(si, seq, m + HDR, len - HDR);
+		do_xfr(si, seq, m[8] | m[9] << 8, m + HDR, len - HDR);
 		break;
 	case 0x72:	/* Abort */
 		logf_("abort %u %u", si, seq);
@@ -621,16 +672,20 @@ static int parse_args(int argc, char **argv)
 			opt.time_ext = atoi(v);
 		} else if (!strcmp(a, "--garbage")) {
 			static const char *const g[] = { "", "seq", "short",
-				"length", "type", "slot" };
+				"length", "type", "slot", "status" };
 			unsigned int k;
 
-			for (k = 1; k < 6; k++)
+			for (k = 1; k < 7; k++)
 				if (!strcmp(v, g[k]))
 					opt.garbage = k;
 			if (!opt.garbage)
 				return -1;
 		} else if (!strcmp(a, "--unplug-after-ms")) {
 			opt.unplug_ms = atoi(v);
+		} else if (!strcmp(a, "--chain")) {
+			opt.chain = atoi(v);
+		} else if (!strcmp(a, "--zlp")) {
+			opt.no_zlp = !strcmp(v, "no");
 		} else if (!strcmp(a, "--remove-after-ms")) {
 			opt.remove_ms = atoi(v);
 		} else {
@@ -650,7 +705,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--garbage seq|short|length|type|slot] [--unplug-after-ms N] [--remove-after-ms N]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no]\n");
 		return 2;
 	}
 	for (i = 0; i < opt.slots; i++) {
@@ -660,7 +715,8 @@ int main(int argc, char **argv)
 		s->app.stats = &s->stats;
 		s->app.ext_allowed = opt.level == LVL_EXT;
 		card_t0_reset(&s->t0, &s->app);
-		if (card_t1_init(&s->t1, &s->app, &s->faults, 254, 0))
+		/* IFSC 32: the ATR has no TA3 */
+		if (card_t1_init(&s->t1, &s->app, &s->faults, 32, 0))
 			die("card_t1_init");
 	}
 	build_cfg();
