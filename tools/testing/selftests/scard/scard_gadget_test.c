@@ -187,8 +187,12 @@ static const uint8_t echo_resp[] = { 1, 2, 3, 0x90, 0x00 };
 /* INS EA: the gadget's --mute/--garbage/--unplug-after-ms act on it. */
 static const uint8_t trigger[] = { 0x00, 0xEA, 0x00, 0x00 };
 
-/* Open @dev, cold reset (checking the ATR), T=0. Returns the fd or -errno. */
-static int open_specific(const char *dev)
+/*
+ * Open @dev, cold reset (checking the ATR against @want), SET_PROTOCOL
+ * @proto. Returns the fd or -errno.
+ */
+static int open_proto(const char *dev, const uint8_t *want, size_t want_len,
+		      uint32_t proto)
 {
 	uint8_t atr[SCARD_ATR_LENGTH];
 	uint32_t minor = SCARD_COLD_RESET, got = 0;
@@ -198,16 +202,96 @@ static int open_specific(const char *dev)
 		return -errno;
 	ret = scard_t_dioc(fd, IOCTL_SMARTCARD_POWER, &minor, sizeof(minor),
 			   atr, sizeof(atr), &got);
-	if (!ret && (got != sizeof(gadget_atr) ||
-		     memcmp(atr, gadget_atr, got)))
+	if (!ret && (got != want_len || memcmp(atr, want, got)))
 		ret = EPROTO;
 	if (!ret)
-		ret = scard_t_set_protocol(fd, SCARD_PROTOCOL_T0);
+		ret = scard_t_set_protocol(fd, proto);
 	if (ret) {
 		close(fd);
 		return -ret;
 	}
 	return fd;
+}
+
+static int open_specific(const char *dev)
+{
+	return open_proto(dev, gadget_atr, sizeof(gadget_atr),
+			  SCARD_PROTOCOL_T0);
+}
+
+/*
+ * TRANSMIT @apdu under @proto; the response without header goes to a
+ * malloc'ed *@resp, its length to *@resp_len. Returns 0 or an errno.
+ */
+static int xmit(int fd, uint32_t proto, const uint8_t *apdu, size_t len,
+		uint8_t **resp, size_t *resp_len)
+{
+	size_t out_size = 8 + 65538;
+	uint8_t *in = malloc(8 + len), *out = malloc(out_size);
+	uint32_t got = 0;
+	int ret = ENOMEM;
+
+	*resp = NULL;
+	if (in && out) {
+		ret = scard_t_dioc(fd, IOCTL_SMARTCARD_TRANSMIT, in,
+				   scard_t_xmit_in(in, proto, 8, apdu, len),
+				   out, out_size, &got);
+		if (!ret && (got < 8 || got > out_size))
+			ret = EPROTO;
+	}
+	if (!ret) {
+		*resp_len = got - 8;
+		*resp = malloc(got - 8 + 1);
+		if (*resp)
+			memcpy(*resp, out + 8, got - 8);
+		else
+			ret = ENOMEM;
+	}
+	free(in);
+	free(out);
+	return ret;
+}
+
+/*
+ * ECHO of @lc bytes (extended APDU when @lc > 255 or @ext) under @proto:
+ * 0 when the data comes back whole with 90 00, else an errno (EBADMSG:
+ * wrong answer).
+ */
+static int echo_check(int fd, uint32_t proto, size_t lc, int ext)
+{
+	uint8_t *a = malloc(lc + 9), *r = NULL;
+	size_t n = 0, len, i, off;
+	int ret;
+
+	if (!a)
+		return ENOMEM;
+	memcpy(a, (uint8_t[]){ 0x00, 0xEE, 0x00, 0x00 }, 4);
+	if (lc > 255 || ext) {
+		a[4] = 0;
+		a[5] = lc >> 8;
+		a[6] = lc;
+		len = 7;
+	} else {
+		a[4] = lc;
+		len = 5;
+	}
+	off = len;
+	for (i = 0; i < lc; i++)
+		a[off + i] = (uint8_t)(i * 7 + 1);
+	len += lc;
+	if (lc > 255 || ext) {
+		a[len++] = lc >> 8;
+		a[len++] = lc;
+	} else {
+		a[len++] = lc;
+	}
+	ret = xmit(fd, proto, a, len, &r, &n);
+	if (!ret && (n != lc + 2 || memcmp(r, a + off, lc) ||
+		     r[lc] != 0x90 || r[lc + 1]))
+		ret = EBADMSG;
+	free(a);
+	free(r);
+	return ret;
 }
 
 /* TRANSMIT @apdu; 0 when the answer is SW 90 00 and nothing else. */
@@ -296,31 +380,72 @@ TEST_F(gadget, two_slots)
 TEST_F(gadget, extended_apdu)
 {
 	static const char *const args[] = { "--level", "ext", NULL };
-	const size_t lc = 4000;
-	size_t in_len = 8 + 7 + lc + 2, i;
-	uint8_t *in = malloc(in_len), *out = malloc(8 + lc + 2 + 16);
-	uint32_t got = 0;
 
-	ASSERT_TRUE(in && out);
 	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
 	self->fd = open_specific(self->g.dev[0]);
 	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 4000, 1));
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 65535, 1));
+}
 
-	memcpy(in, &(struct scard_io_request){ SCARD_PROTOCOL_T0, 8 }, 8);
-	memcpy(in + 8, (uint8_t[]){ 0x00, 0xEE, 0x00, 0x00, 0x00,
-				    lc >> 8, lc & 0xff }, 7);
-	for (i = 0; i < lc; i++)
-		in[15 + i] = (uint8_t)(i * 7 + 1);
-	in[15 + lc] = lc >> 8;
-	in[16 + lc] = lc & 0xff;
-	ASSERT_EQ(0, scard_t_dioc(self->fd, IOCTL_SMARTCARD_TRANSMIT, in,
-				  in_len, out, 8 + lc + 2 + 16, &got));
-	ASSERT_EQ(8 + lc + 2, got);
-	EXPECT_EQ(0, memcmp(out + 8, in + 15, lc));
-	EXPECT_EQ(0x90, out[8 + lc]);
-	EXPECT_EQ(0x00, out[9 + lc]);
-	free(in);
-	free(out);
+/* Messages of whole 512-byte packets, ended by a zero-length packet. */
+TEST_F(gadget, whole_packet_messages)
+{
+	static const char *const args[] = { "--level", "ext", NULL };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	/* answer: 10 + 500 + 2 = 512 bytes; command 10 + 7 + 500 + 2 */
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 500, 1));
+	/* answer 1024 bytes */
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 1012, 1));
+	/* command 10 + 7 + 493 + 2 = 512 bytes */
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 493, 1));
+}
+
+/* APDU level: the reader chains a long response (bChainParameter). */
+TEST_F(gadget, response_chaining)
+{
+	static const char *const args[] = { "--level", "ext", "--chain", "100",
+					    NULL };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 1000, 1));
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 98, 1));
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 10, 0));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
+/* TPDU level, T=0: the library maps case 4 to GET RESPONSE. */
+TEST_F(gadget, tpdu_t0)
+{
+	static const char *const args[] = { "--level", "tpdu", NULL };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 3, 0));
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 255, 0));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
+/* TPDU level, T=1: blocks go through XfrBlock to the card's T=1. */
+TEST_F(gadget, tpdu_t1)
+{
+	static const char *const args[] = { "--level", "tpdu", "--protocols",
+					    "t1", NULL };
+	static const uint8_t atr_t1[] = { 0x3B, 0x82, 0x01, 0x53, 0x43, 0x93 };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_proto(self->g.dev[0], atr_t1, sizeof(atr_t1),
+			      SCARD_PROTOCOL_T1);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T1, 3, 0));
+	/* chained I-blocks both ways (IFSC 32) */
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T1, 200, 0));
 }
 
 TEST_F(gadget, time_extension)
@@ -394,6 +519,7 @@ FIXTURE_VARIANT_ADD(garbage, short_header) { .mode = "short", .expect = EPROTO }
 FIXTURE_VARIANT_ADD(garbage, absurd_length) { .mode = "length", .expect = EPROTO };
 FIXTURE_VARIANT_ADD(garbage, wrong_type) { .mode = "type", .expect = EPROTO };
 FIXTURE_VARIANT_ADD(garbage, wrong_slot) { .mode = "slot", .expect = EPROTO };
+FIXTURE_VARIANT_ADD(garbage, reserved_status) { .mode = "status", .expect = EPROTO };
 
 TEST_F(garbage, answer)
 {
