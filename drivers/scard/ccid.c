@@ -327,8 +327,8 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 {
 	u8 req = ccid->out_buf[0], slot = ccid->out_buf[5];
 	u8 seq = ccid->out_buf[6];
-	unsigned int stale = 0, zlp = 0, total = timeout_ms;
-	unsigned long deadline, kick;
+	unsigned int stale = 0, zlp = 0;
+	unsigned long deadline, kick, limit;
 	int ret;
 
 	lockdep_assert_held(&ccid->io_mutex);
@@ -352,6 +352,8 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 	}
 
 	deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	/* Time extensions may take the exchange up to CCID_MAX_WAIT_MS. */
+	limit = jiffies + msecs_to_jiffies(CCID_MAX_WAIT_MS);
 	kick = jiffies + msecs_to_jiffies(CCID_KICK_AFTER_MS);
 	if (!(ccid->quirks & CCID_QUIRK_LOST_WAKEUP) ||
 	    req != CCID_PC_TO_RDR_XFR_BLOCK || time_after(kick, deadline))
@@ -407,12 +409,13 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 			unsigned int ext = timeout_ms * max_t(u8, resp->error, 1);
 
 			ext = min_t(unsigned int, ext, CCID_MAX_WAIT_MS);
-			total += ext;
-			if (total > CCID_MAX_WAIT_MS) {
+			if (time_after_eq(jiffies, limit)) {
 				ccid_abort(ccid, slot, seq);
 				return -ETIMEDOUT;
 			}
 			deadline = jiffies + msecs_to_jiffies(ext);
+			if (time_after(deadline, limit))
+				deadline = limit;
 			continue;
 		}
 		case -EPROTO:
