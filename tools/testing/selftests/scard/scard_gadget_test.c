@@ -463,6 +463,26 @@ TEST_F(gadget, time_extension)
 	EXPECT_EQ(0, memcmp(r, echo_resp, n));
 }
 
+/*
+ * Many quick time extensions: the exchange may last CCID_MAX_WAIT_MS
+ * (300 s) in all, whatever the number of extensions.
+ */
+TEST_F(gadget, time_extension_many)
+{
+	static const char *const args[] = { "--time-ext", "40", NULL };
+	uint8_t r[300];
+	size_t n = 0;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, scard_t_transmit(self->fd, echo, sizeof(echo), r,
+				      sizeof(r), &n));
+	ASSERT_EQ(sizeof(echo_resp), n);
+	EXPECT_EQ(0, memcmp(r, echo_resp, n));
+	EXPECT_FALSE(gadget_saw(&self->g, "abort"));
+}
+
 TEST_F(gadget, mute_card_timeout_and_abort)
 {
 	static const char *const args[] = { "--mute", NULL };
