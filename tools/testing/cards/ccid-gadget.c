@@ -10,9 +10,9 @@
  *               [--time-ext N] [--mute]
  *               [--garbage seq|short|length|type|slot|status]
  *               [--unplug-after-ms N] [--remove-after-ms N] [--chain N]
- *               [--zlp yes|no]
+ *               [--zlp yes|no] [--late-ms N]
  *
- * --mute, --garbage and --unplug-after-ms act only on XfrBlocks whose
+ * --mute, --garbage, --late-ms and --unplug-after-ms act only on XfrBlocks whose
  * APDU has INS GADGET_INS_TRIGGER (EA): the tests can run normal commands
  * before and after. --time-ext N sends N time extensions (multiplier 1)
  * before every DataBlock. --chain N (APDU levels) sends responses in
@@ -64,6 +64,7 @@ static struct {
 	unsigned int remove_ms;
 	unsigned int chain;	/* APDU level: response pieces of this size */
 	int no_zlp;
+	unsigned int late_ms;	/* trigger: answer after this long */
 } opt = { .slots = 1, .level = LVL_APDU, .protocols = 1 };
 
 struct slot {
@@ -365,6 +366,10 @@ static void do_xfr(uint8_t si, uint8_t seq, uint16_t level_param,
 	if (trigger && opt.mute) {
 		logf_("mute %u %u", si, seq);
 		return;
+	}
+	if (trigger && opt.late_ms) {
+		logf_("late %u %u", si, seq);
+		msleep(opt.late_ms);
 	}
 	if (trigger && opt.unplug_ms) {
 		msleep(opt.unplug_ms);
@@ -682,6 +687,8 @@ static int parse_args(int argc, char **argv)
 				return -1;
 		} else if (!strcmp(a, "--unplug-after-ms")) {
 			opt.unplug_ms = atoi(v);
+		} else if (!strcmp(a, "--late-ms")) {
+			opt.late_ms = atoi(v);
 		} else if (!strcmp(a, "--chain")) {
 			opt.chain = atoi(v);
 		} else if (!strcmp(a, "--zlp")) {
@@ -705,7 +712,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N]\n");
 		return 2;
 	}
 	for (i = 0; i < opt.slots; i++) {
