@@ -508,6 +508,29 @@ TEST_F(gadget, mute_card_timeout_and_abort)
 	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
 }
 
+/*
+ * The answer comes after the driver gave up and aborted; the gadget is
+ * stopped while that answer waits unread: the reader must still go.
+ */
+TEST_F(gadget, stop_with_unread_answer)
+{
+	static const char *const args[] = { "--late-ms", "5000", NULL };
+
+	ASSERT_EQ(0, read_line(XFR_TIMEOUT_PARAM, self->saved_timeout,
+			       sizeof(self->saved_timeout)));
+	ASSERT_EQ(0, write_str(XFR_TIMEOUT_PARAM, "1000"));
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	/* SetParameters made the timeout about 2.8 s; the Abort 1 s more */
+	EXPECT_EQ(ETIMEDOUT, xmit_nop(self->fd, trigger, sizeof(trigger)));
+	EXPECT_TRUE(gadget_saw(&self->g, "ctrl-abort 0 "));
+	usleep(2500000);
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, gadget_stop(&self->g));
+}
+
 FIXTURE(garbage)
 {
 	struct gadget g;
