@@ -421,7 +421,10 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 		case -EPROTO:
 			dev_warn_ratelimited(ccid_dev(ccid),
 					     "command %02x: bad answer %*ph\n",
-					     req, CCID_HDR_SIZE, ccid->in_buf);
+					     req,
+					     (int)min_t(u32, CCID_HDR_SIZE,
+							ccid->in_urb->actual_length),
+					     ccid->in_buf);
 			return ret;
 		default:
 			return ret;
