@@ -46,8 +46,6 @@ static int scard_ioc_power(struct scard_file *sf, const u8 *in, u32 in_len,
 {
 	struct scard_reader *rdr = sf->rdr;
 	u32 minor = scard_get_u32(in);
-	u8 atr[SCARD_MAX_ATR];
-	size_t atr_len = 0;
 	u32 state;
 	int ret;
 
@@ -68,23 +66,8 @@ static int scard_ioc_power(struct scard_file *sf, const u8 *in, u32 in_len,
 	else if (state == SCARD_UNKNOWN)
 		ret = -EBADFD;
 	else
-		ret = rdr->ops->power(rdr, minor, atr, &atr_len);
-	if (!ret && minor != SCARD_POWER_DOWN &&
-	    (!atr_len || atr_len > SCARD_MAX_ATR))
-		ret = -EPROTO;
-
-	if (ret) {
-		/* A failed reset leaves the card unpowered. */
-		if (ret != -ENODEV && state > SCARD_ABSENT)
-			scard_reader_set_state(rdr, SCARD_PRESENT);
-	} else if (minor == SCARD_POWER_DOWN) {
-		struct scard_params none = {};
-
-		scard_store_params(rdr, &none);
-		scard_reader_set_state(rdr, SCARD_PRESENT);
-	} else {
-		scard_reader_set_state(rdr, scard_power_on_state(rdr, atr,
-								 atr_len));
+		ret = scard_card_power(rdr, minor);
+	if (!ret && minor != SCARD_POWER_DOWN) {
 		/*
 		 * The ATR as decoded: a character reader passes on an
 		 * inverse-convention card's bytes as the line carried them

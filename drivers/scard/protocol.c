@@ -84,7 +84,8 @@ static int scard_protocol_enter(struct scard_reader *rdr,
  *
  * Return: the new card state.
  */
-u32 scard_power_on_state(struct scard_reader *rdr, const u8 *raw, size_t len)
+static u32 scard_power_on_state(struct scard_reader *rdr, const u8 *raw,
+				size_t len)
 {
 	struct scard_params params = {};
 	struct scard_atr atr;
@@ -144,19 +145,50 @@ static int scard_pps_exchange(struct scard_reader *rdr,
 	return scard_pps_check(req, len, resp, resp_len, p);
 }
 
-/* A refused PPS leaves the card waiting to be reset (clause 9.3). */
-static int scard_reset_for_retry(struct scard_reader *rdr)
+/**
+ * scard_card_power() - power a card down or reset it, and track its state
+ * @rdr: the reader, locked, with a card in it
+ * @minor: SCARD_POWER_DOWN, SCARD_COLD_RESET or SCARD_WARM_RESET
+ *
+ * After a reset the ATR is decoded into @rdr->atr and the state is
+ * NEGOTIABLE, SPECIFIC or POWERED (scard_power_on_state()); after a power
+ * down, or a reset that failed, the card is PRESENT (unpowered).
+ *
+ * Return: 0, or the driver's error; -EPROTO for a missing or oversized ATR.
+ */
+int scard_card_power(struct scard_reader *rdr, u32 minor)
 {
+	struct scard_params none = {};
 	u8 atr[SCARD_MAX_ATR];
 	size_t atr_len = 0;
 	int ret;
 
-	ret = rdr->ops->power(rdr, SCARD_COLD_RESET, atr, &atr_len);
+	ret = rdr->ops->power(rdr, minor, atr, &atr_len);
+	if (!ret && minor != SCARD_POWER_DOWN &&
+	    (!atr_len || atr_len > SCARD_MAX_ATR))
+		ret = -EPROTO;
+
+	if (ret) {
+		if (ret != -ENODEV)
+			scard_reader_set_state(rdr, SCARD_PRESENT);
+	} else if (minor == SCARD_POWER_DOWN) {
+		scard_store_params(rdr, &none);
+		scard_reader_set_state(rdr, SCARD_PRESENT);
+	} else {
+		scard_reader_set_state(rdr, scard_power_on_state(rdr, atr,
+								 atr_len));
+	}
+	return ret;
+}
+
+/* A refused PPS leaves the card waiting to be reset (clause 9.3). */
+static int scard_reset_for_retry(struct scard_reader *rdr)
+{
+	int ret;
+
+	ret = scard_card_power(rdr, SCARD_COLD_RESET);
 	if (ret)
 		return ret;
-	if (!atr_len || atr_len > SCARD_MAX_ATR)
-		return -EPROTO;
-	scard_reader_set_state(rdr, scard_power_on_state(rdr, atr, atr_len));
 	return scard_reader_state(rdr) == SCARD_NEGOTIABLE ? 0 : -EPROTO;
 }
 
