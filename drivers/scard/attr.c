@@ -238,30 +238,40 @@ EXPORT_SYMBOL_IF_KUNIT(scard_attr_get);
 
 /**
  * scard_attr_set() - IOCTL_SMARTCARD_SET_ATTRIBUTE
- * @rdr: the reader
+ * @sf: the file asking
  * @in: the tag (__u32) followed by the value
  * @in_len: bytes in @in, at least 4
  *
- * Only SCARD_ATTR_SUPRESS_T1_IFS_REQUEST is settable, as in Windows: the
- * next T=1 exchange starts without the S(IFS) request.
+ * Only SCARD_ATTR_SUPRESS_T1_IFS_REQUEST is settable, as in Windows. Its
+ * value is a __u32: non-zero, T=1 starts (SET_PROTOCOL, or a reset of a
+ * card in specific mode) send no S(IFS request), and one not yet sent by
+ * the T=1 session in force is dropped; 0, they send it again. The setting
+ * belongs to the reader, for every file, until it is set again or the
+ * last file open on the reader is closed.
  *
  * Context: process; takes the reader lock.
- * Return: 0, -EOPNOTSUPP for another tag, -EINTR or -ENODEV.
+ * Return: 0, -EOPNOTSUPP for another tag, -EINVAL for a value that is not
+ * a __u32, -EINTR or -ENODEV.
  */
-int scard_attr_set(struct scard_reader *rdr, const u8 *in, u32 in_len)
+int scard_attr_set(struct scard_file *sf, const u8 *in, u32 in_len)
 {
-	u32 tag;
+	struct scard_reader *rdr = sf->rdr;
+	u32 tag, val;
 	int ret;
 
 	memcpy(&tag, in, sizeof(tag));
 	if (tag != SCARD_ATTR_SUPRESS_T1_IFS_REQUEST)
 		return -EOPNOTSUPP;
+	if (in_len != sizeof(tag) + sizeof(val))
+		return -EINVAL;
+	memcpy(&val, in + sizeof(tag), sizeof(val));
 
-	ret = scard_reader_lock(rdr);
+	ret = scard_reader_lock(rdr, sf);
 	if (ret)
 		return ret;
-	rdr->suppress_ifs = true;
-	rdr->t1.ifs_pending = false;
+	rdr->suppress_ifs = val;
+	if (val)
+		rdr->t1.ifs_pending = false;
 	scard_reader_unlock(rdr);
 	return 0;
 }

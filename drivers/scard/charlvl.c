@@ -33,7 +33,6 @@
 #define SCARD_CHAR_CHUNK	32
 #define SCARD_T0_HDR		5
 #define SCARD_T0_NULL		0x60
-#define SCARD_T1_PROLOGUE	3
 #define SCARD_T1_LEN_RFU	0xff
 
 static int scard_char_tx(struct scard_reader *rdr, const u8 *buf, size_t len,
@@ -47,6 +46,9 @@ static int scard_char_tx(struct scard_reader *rdr, const u8 *buf, size_t len,
 		return -EOPNOTSUPP;
 	if (!len)
 		return 0;
+	ret = scard_reader_check_stop(rdr);
+	if (ret)
+		return ret;
 	if (!inverse) {
 		ret = rdr->ops->send(rdr, buf, len);
 		return ret < 0 ? ret : 0;
@@ -75,6 +77,9 @@ static int scard_char_rx(struct scard_reader *rdr, u8 *buf, size_t len,
 		return -EOPNOTSUPP;
 	if (!len)
 		return 0;
+	ret = scard_reader_check_stop(rdr);
+	if (ret)
+		return ret;
 	ret = rdr->ops->recv(rdr, buf, len, &got, first_us, next_us);
 	if (ret < 0)
 		return ret;

@@ -62,46 +62,125 @@ u32 scard_reader_state(struct scard_reader *rdr)
 	return state;
 }
 
+/* The card is still the one present when the reader lock was taken. */
+static bool scard_same_card(struct scard_reader *rdr)
+{
+	lockdep_assert_held(&rdr->state_lock);
+	return rdr->event_count == rdr->op_events && rdr->state > SCARD_ABSENT;
+}
+
 /**
  * scard_reader_set_state() - record the outcome of a card operation
  * @rdr: the reader, with its lock held
  * @state: SCARD_PRESENT .. SCARD_SPECIFIC
  *
- * A removal reported while the operation ran wins: the state stays ABSENT.
+ * Only for the card the operation ran on: when a card event came after
+ * the reader lock was taken (removal, or removal and insertion of another
+ * card), the events' state stands and -ENOMEDIUM is returned.
  *
  * Context: process; the reader lock held.
+ * Return: 0, or -ENOMEDIUM when the card changed during the operation.
  */
-void scard_reader_set_state(struct scard_reader *rdr, u32 state)
+int scard_reader_set_state(struct scard_reader *rdr, u32 state)
 {
 	unsigned long flags;
+	int ret = -ENOMEDIUM;
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
-	if (rdr->state > SCARD_ABSENT)
+	if (scard_same_card(rdr)) {
 		rdr->state = state;
+		ret = 0;
+	}
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	wake_up_interruptible_all(&rdr->event_wait);
+	return ret;
+}
+
+/**
+ * scard_reader_commit() - publish what a card operation learnt
+ * @rdr: the reader, with its lock held
+ * @atr: the decoded ATR, or NULL to leave it
+ * @params: the parameters now in force, or NULL to leave them
+ *
+ * As scard_reader_set_state(): nothing is published for a card that left
+ * during the operation, so a new card never inherits the old one's ATR.
+ *
+ * Context: process; the reader lock held.
+ * Return: 0, or -ENOMEDIUM when the card changed during the operation.
+ */
+int scard_reader_commit(struct scard_reader *rdr, const struct scard_atr *atr,
+			const struct scard_params *params)
+{
+	unsigned long flags;
+	int ret = -ENOMEDIUM;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (scard_same_card(rdr)) {
+		if (atr) {
+			rdr->atr = *atr;
+			rdr->perf.resets++;
+		}
+		if (params)
+			rdr->params = *params;
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return ret;
+}
+
+/* One attempt at the reader lock: 0, -EAGAIN (held), or why to give up. */
+static int scard_reader_try_lock(struct scard_reader *rdr,
+				 struct scard_file *sf)
+{
+	if (sf && READ_ONCE(sf->cancelled))
+		return -ECANCELED;
+	if (READ_ONCE(rdr->gone))
+		return -ENODEV;
+	return mutex_trylock(&rdr->lock) ? 0 : -EAGAIN;
 }
 
 /**
  * scard_reader_lock() - take a reader for a card operation
  * @rdr: the reader
+ * @sf: the file the operation is for
  *
  * Serializes card operations on @rdr and keeps the driver from going away
- * while one runs. Pair with scard_reader_unlock().
+ * while one runs. The wait for another file's operation ends on a signal,
+ * when @sf is closed (its asynchronous TRANSMIT waits in a work item,
+ * which signals do not reach) and when the reader goes. The operation
+ * that follows is bound to the card present now: see
+ * scard_reader_set_state(). Pair with scard_reader_unlock().
  *
  * Context: process; sleeps interruptibly.
- * Return: 0, -EINTR on a signal, or -ENODEV once the reader is gone.
+ * Return: 0, -EINTR on a signal, -ECANCELED when @sf is being closed, or
+ * -ENODEV once the reader is gone.
  */
-int scard_reader_lock(struct scard_reader *rdr)
+int scard_reader_lock(struct scard_reader *rdr, struct scard_file *sf)
 {
-	if (mutex_lock_interruptible(&rdr->lock))
+	unsigned long flags;
+	int ret;
+
+	if (wait_event_interruptible(rdr->lock_wait,
+				     (ret = scard_reader_try_lock(rdr, sf)) !=
+				     -EAGAIN))
 		return -EINTR;
+	if (ret)
+		return ret;
 	down_read(&rdr->ops_sem);
 	if (rdr->disconnected) {
 		up_read(&rdr->ops_sem);
 		mutex_unlock(&rdr->lock);
+		wake_up(&rdr->lock_wait);
 		return -ENODEV;
 	}
+	/*
+	 * Only a file's asynchronous TRANSMIT can see sf->cancelled: close()
+	 * sets it, and no ioctl of the file runs once close() is called.
+	 */
+	rdr->holder = sf;
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	rdr->op_events = rdr->event_count;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	return 0;
 }
 
@@ -111,9 +190,52 @@ int scard_reader_lock(struct scard_reader *rdr)
  */
 void scard_reader_unlock(struct scard_reader *rdr)
 {
+	rdr->holder = NULL;
 	up_read(&rdr->ops_sem);
 	mutex_unlock(&rdr->lock);
+	wake_up(&rdr->lock_wait);
 }
+
+/**
+ * scard_reader_cancelled() - should the operation in progress give up?
+ * @rdr: the reader, locked by the core for the operation calling this
+ *
+ * True once the file whose asynchronous TRANSMIT is running has been
+ * closed. A driver calls it in the condition of each of its waits (and
+ * implements &scard_reader_ops.cancel to wake them); it then aborts the
+ * command on the reader and returns -ECANCELED. Fatal signals are the
+ * waits' own business (killable sleeps), since an ioctl runs in the
+ * caller's task.
+ *
+ * Context: from within a reader operation.
+ * Return: true when the operation should end with -ECANCELED.
+ */
+bool scard_reader_cancelled(struct scard_reader *rdr)
+{
+	struct scard_file *sf = rdr->holder;
+
+	return sf && READ_ONCE(sf->cancelled);
+}
+EXPORT_SYMBOL_GPL(scard_reader_cancelled);
+
+/**
+ * scard_reader_check_stop() - end a multi-step exchange early?
+ * @rdr: the reader, locked for the operation calling this
+ *
+ * The core calls it before every TPDU, T=1 block or character transfer
+ * it hands to the driver, so that a long exchange ends at the next step
+ * even on a driver whose waits are short and uninterruptible.
+ *
+ * Context: from within a reader operation.
+ * Return: 0, -EINTR on a fatal signal, -ECANCELED after close().
+ */
+int scard_reader_check_stop(struct scard_reader *rdr)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	return scard_reader_cancelled(rdr) ? -ECANCELED : 0;
+}
+EXPORT_SYMBOL_GPL(scard_reader_check_stop);
 
 /* Complete the tracking requests that @present satisfies; state_lock held. */
 static void scard_complete_tracking(struct scard_reader *rdr, bool present,
@@ -145,6 +267,11 @@ static void scard_complete_tracking(struct scard_reader *rdr, bool present,
  * any time between scard_reader_alloc() and scard_reader_unregister(); the
  * first report sets the initial state without counting as an event.
  *
+ * Every event counts (@rdr->event_count): a removal and an insertion
+ * reported in a row are two events, each completing the requests it
+ * satisfies and each sent as a uevent of its own, however quickly they
+ * follow each other.
+ *
  * Context: any, including hard interrupt and URB completion.
  */
 void scard_reader_card_event(struct scard_reader *rdr, bool present)
@@ -160,9 +287,14 @@ void scard_reader_card_event(struct scard_reader *rdr, bool present)
 		if (rdr->state != SCARD_UNKNOWN) {
 			rdr->event_count++;
 			notify = rdr->registered;
+		} else {
+			rdr->initial_present = present;
 		}
+		/*
+		 * The parameters stay: only the holder of the reader lock
+		 * writes them, and nothing reads them below SPECIFIC.
+		 */
 		rdr->state = present ? SCARD_PRESENT : SCARD_ABSENT;
-		rdr->params.protocol = SCARD_PROTOCOL_UNDEFINED;
 		scard_complete_tracking(rdr, present, 0);
 	}
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
@@ -174,22 +306,55 @@ void scard_reader_card_event(struct scard_reader *rdr, bool present)
 }
 EXPORT_SYMBOL_GPL(scard_reader_card_event);
 
+/*
+ * A flood of events (a card process toggling presence in a loop) is not
+ * sent one uevent each: beyond this many unsent events only the last ones
+ * go out, and SCARD_EVENT_COUNT shows the gap.
+ */
+#define SCARD_UEVENT_BACKLOG	64
+
 static void scard_uevent_work(struct work_struct *work)
 {
 	struct scard_reader *rdr = container_of(work, struct scard_reader,
 						uevent_work);
-	u32 now = scard_reader_state(rdr);
-	char event[32], state[32];
-	char *envp[3];
+	char event[32], state[32], count[32];
+	char *envp[] = { event, state, count, NULL };
+	unsigned long flags;
+	u32 last, n;
+	bool present;
 
-	snprintf(event, sizeof(event), "SCARD_EVENT=%s",
-		 now > SCARD_ABSENT ? "inserted" : "removed");
-	snprintf(state, sizeof(state), "SCARD_STATE=%s",
-		 scard_state_names[now]);
-	envp[0] = event;
-	envp[1] = state;
-	envp[2] = NULL;
-	kobject_uevent_env(&rdr->dev.kobj, KOBJ_CHANGE, envp);
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	last = rdr->event_count;
+	n = rdr->uevent_count;
+	if (last - n > SCARD_UEVENT_BACKLOG)
+		n = last - SCARD_UEVENT_BACKLOG;
+	rdr->uevent_count = last;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+
+	/* Events alternate: after the k-th, presence is the first XOR odd k. */
+	while (n != last) {
+		n++;
+		present = rdr->initial_present ^ (n & 1);
+		snprintf(event, sizeof(event), "SCARD_EVENT=%s",
+			 present ? "inserted" : "removed");
+		snprintf(state, sizeof(state), "SCARD_STATE=%s",
+			 scard_state_names[present ? SCARD_PRESENT :
+					   SCARD_ABSENT]);
+		snprintf(count, sizeof(count), "SCARD_EVENT_COUNT=%u", n);
+		kobject_uevent_env(&rdr->dev.kobj, KOBJ_CHANGE, envp);
+	}
+}
+
+/* The tracking request is satisfied: a card event since @snap, or gone. */
+static bool scard_track_done(struct scard_reader *rdr, u32 snap)
+{
+	unsigned long flags;
+	bool done;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	done = rdr->gone || rdr->event_count != snap;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return done;
 }
 
 /**
@@ -198,6 +363,11 @@ static void scard_uevent_work(struct work_struct *work)
  * @want_present: wait for a card (IS_PRESENT) rather than for none
  * @nonblock: the file is O_NONBLOCK: return -EINPROGRESS and complete the
  *	request in the background instead of sleeping
+ *
+ * A request that cannot be satisfied at once waits for the next card
+ * event, which, presence toggling with every event, is the insertion or
+ * removal asked for: a card removed and another inserted before the
+ * waiter runs still completes IS_ABSENT.
  *
  * Context: process; may sleep interruptibly.
  * Return: 0 when the card state satisfies the request, -EINPROGRESS when
@@ -208,9 +378,11 @@ int scard_track(struct scard_file *sf, bool want_present, bool nonblock)
 {
 	struct scard_reader *rdr = sf->rdr;
 	unsigned long flags;
+	u32 snap;
 	int ret;
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
+	snap = rdr->event_count;
 	if (rdr->gone)
 		ret = -ENODEV;
 	else if (sf->track != SCARD_TRACK_NONE)
@@ -227,19 +399,15 @@ int scard_track(struct scard_file *sf, bool want_present, bool nonblock)
 		sf->track = want_present ? SCARD_TRACK_PRESENT :
 					   SCARD_TRACK_ABSENT;
 		sf->track_done = false;
-		sf->last_error = EINPROGRESS;
 	}
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	if (ret <= 0)
 		return ret;
 
-	ret = wait_event_interruptible(rdr->event_wait,
-				       rdr->gone ||
-				       (scard_reader_state(rdr) > SCARD_ABSENT) ==
-				       want_present);
-	if (ret)
+	if (wait_event_interruptible(rdr->event_wait,
+				     scard_track_done(rdr, snap)))
 		return -EINTR;
-	return rdr->gone ? -ENODEV : 0;
+	return READ_ONCE(rdr->gone) ? -ENODEV : 0;
 }
 
 /**
@@ -283,7 +451,7 @@ static void scard_perf_account(struct scard_reader *rdr, int ret,
 
 /**
  * scard_transmit() - IOCTL_SMARTCARD_TRANSMIT
- * @rdr: the reader
+ * @sf: the file the TRANSMIT is for
  * @in: SCARD_IO_REQUEST header and command, checked by
  *	scard_transmit_check()
  * @in_len: bytes in @in
@@ -295,9 +463,10 @@ static void scard_perf_account(struct scard_reader *rdr, int ret,
  * Context: process; takes the reader lock, sleeps.
  * Return: 0 or a negative errno (see Documentation/scard/userspace-api.rst).
  */
-int scard_transmit(struct scard_reader *rdr, const u8 *in, size_t in_len,
+int scard_transmit(struct scard_file *sf, const u8 *in, size_t in_len,
 		   u8 *out, size_t out_size, size_t *out_len)
 {
+	struct scard_reader *rdr = sf->rdr;
 	struct scard_io_request hdr;
 	size_t resp_len = 0;
 	u8 *resp;
@@ -310,7 +479,7 @@ int scard_transmit(struct scard_reader *rdr, const u8 *in, size_t in_len,
 	if (!resp)
 		return -ENOMEM;
 
-	ret = scard_reader_lock(rdr);
+	ret = scard_reader_lock(rdr, sf);
 	if (ret)
 		goto out_free;
 
@@ -491,6 +660,7 @@ struct scard_reader *scard_reader_alloc(struct device *parent,
 	rdr->ops = ops;
 	init_rwsem(&rdr->ops_sem);
 	mutex_init(&rdr->lock);
+	init_waitqueue_head(&rdr->lock_wait);
 	mutex_init(&rdr->open_lock);
 	spin_lock_init(&rdr->state_lock);
 	init_waitqueue_head(&rdr->event_wait);
@@ -564,6 +734,8 @@ void scard_reader_unregister(struct scard_reader *rdr)
 	scard_complete_tracking(rdr, false, ENODEV);
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	wake_up_interruptible_all(&rdr->event_wait);
+	/* Operations waiting for the reader lock give up now. */
+	wake_up_all(&rdr->lock_wait);
 
 	mutex_lock(&rdr->open_lock);
 	down_write(&rdr->ops_sem);

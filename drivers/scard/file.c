@@ -34,7 +34,7 @@ static void scard_xfr_work(struct work_struct *work)
 
 	reply = kvmalloc(SCARD_MAX_TRANSMIT_OUT, GFP_KERNEL);
 	if (reply)
-		ret = scard_transmit(rdr, req, sf->req_len, reply,
+		ret = scard_transmit(sf, req, sf->req_len, reply,
 				     SCARD_MAX_TRANSMIT_OUT, &len);
 	else
 		ret = -ENOMEM;
@@ -114,8 +114,26 @@ static int scard_release(struct inode *inode, struct file *file)
 	struct scard_file *sf = file->private_data;
 	struct scard_reader *rdr = sf->rdr;
 	unsigned long flags;
+	bool busy;
 
-	/* Closing cancels: a queued TRANSMIT never runs, a running one ends. */
+	/*
+	 * Closing cancels: a queued TRANSMIT never runs, one waiting for the
+	 * reader lock gives up, a running one is aborted by the driver
+	 * (ops->cancel); so close() does not sit out a whole exchange.
+	 */
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	WRITE_ONCE(sf->cancelled, true);
+	busy = sf->xfr_state == SCARD_XFR_QUEUED;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	if (busy) {
+		wake_up_all(&rdr->lock_wait);
+		/* A failed trylock means the reader is going: that aborts. */
+		if (down_read_trylock(&rdr->ops_sem)) {
+			if (!rdr->disconnected && rdr->ops->cancel)
+				rdr->ops->cancel(rdr);
+			up_read(&rdr->ops_sem);
+		}
+	}
 	cancel_work_sync(&sf->xfr_work);
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
@@ -125,10 +143,16 @@ static int scard_release(struct inode *inode, struct file *file)
 	mutex_lock(&rdr->open_lock);
 	if (sf->exclusive)
 		rdr->exclusive = false;
-	if (!--rdr->open_count && !rdr->disconnected && rdr->ops->close) {
+	if (!--rdr->open_count && !rdr->disconnected) {
 		down_read(&rdr->ops_sem);
-		rdr->ops->close(rdr);
+		if (rdr->ops->close)
+			rdr->ops->close(rdr);
 		up_read(&rdr->ops_sem);
+		/*
+		 * Per-reader settings last until the last close: the next
+		 * user starts with the defaults. No operation runs now.
+		 */
+		rdr->suppress_ifs = false;
 	}
 	mutex_unlock(&rdr->open_lock);
 
@@ -148,7 +172,7 @@ static ssize_t scard_write(struct file *file, const char __user *buf,
 	u8 *req;
 	int ret;
 
-	if (READ_ONCE(rdr->disconnected))
+	if (READ_ONCE(rdr->gone))
 		return -ENODEV;
 	if (count < SCARD_IO_HDR_LEN + 4 || count > SCARD_MAX_TRANSMIT_IN)
 		return -EINVAL;
@@ -169,7 +193,6 @@ static ssize_t scard_write(struct file *file, const char __user *buf,
 		sf->req = req;
 		sf->req_len = count;
 		sf->xfr_state = SCARD_XFR_QUEUED;
-		sf->last_error = EINPROGRESS;
 	}
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	if (ret) {
@@ -181,18 +204,25 @@ static ssize_t scard_write(struct file *file, const char __user *buf,
 	return count;
 }
 
-/* The queued TRANSMIT has finished (or none was queued). */
+/* The queued TRANSMIT has finished (or none was queued), or the reader went. */
 static bool scard_xfr_done(struct scard_file *sf)
 {
 	unsigned long flags;
 	bool done;
 
 	spin_lock_irqsave(&sf->rdr->state_lock, flags);
-	done = sf->xfr_state != SCARD_XFR_QUEUED;
+	done = sf->xfr_state != SCARD_XFR_QUEUED || sf->rdr->gone;
 	spin_unlock_irqrestore(&sf->rdr->state_lock, flags);
 	return done;
 }
 
+/*
+ * read() after the reader has gone: a reply that was complete before the
+ * unplug can still be read, once; everything else (a TRANSMIT that failed,
+ * one still pending, nothing queued) is ENODEV, the answer of every other
+ * operation then. poll() says EPOLLHUP | EPOLLERR, and EPOLLIN while such
+ * a reply waits, so a poll-driven reader never sees EAGAIN after EPOLLHUP.
+ */
 static ssize_t scard_read(struct file *file, char __user *buf, size_t count,
 			  loff_t *off)
 {
@@ -211,15 +241,12 @@ static ssize_t scard_read(struct file *file, char __user *buf, size_t count,
 	}
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
-	switch (sf->xfr_state) {
-	case SCARD_XFR_IDLE:
+	if (sf->xfr_state != SCARD_XFR_DONE ||
+	    (rdr->gone && sf->xfr_result)) {
+		ret = rdr->gone ? -ENODEV :
+		      sf->xfr_state == SCARD_XFR_QUEUED ? -EAGAIN : 0;
 		spin_unlock_irqrestore(&rdr->state_lock, flags);
-		return READ_ONCE(rdr->disconnected) ? -ENODEV : 0;
-	case SCARD_XFR_QUEUED:
-		spin_unlock_irqrestore(&rdr->state_lock, flags);
-		return -EAGAIN;
-	case SCARD_XFR_DONE:
-		break;
+		return ret;
 	}
 	ret = sf->xfr_result;
 	reply = sf->reply;
@@ -251,7 +278,7 @@ static __poll_t scard_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &rdr->event_wait, wait);
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
-	if (sf->xfr_state == SCARD_XFR_DONE)
+	if (sf->xfr_state == SCARD_XFR_DONE && (!rdr->gone || !sf->xfr_result))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	else if (sf->xfr_state == SCARD_XFR_IDLE && !rdr->gone)
 		mask |= EPOLLOUT | EPOLLWRNORM;

@@ -56,7 +56,7 @@ static int scard_ioc_power(struct scard_file *sf, const u8 *in, u32 in_len,
 		return -EOVERFLOW;
 	}
 
-	ret = scard_reader_lock(rdr);
+	ret = scard_reader_lock(rdr, sf);
 	if (ret)
 		return ret;
 
@@ -92,7 +92,7 @@ static int scard_ioc_set_protocol(struct scard_file *sf, const u8 *in,
 	if (!(mask & (SCARD_PROTOCOL_Tx | SCARD_PROTOCOL_RAW)))
 		return -EINVAL;
 
-	ret = scard_reader_lock(rdr);
+	ret = scard_reader_lock(rdr, sf);
 	if (ret)
 		return ret;
 	ret = scard_protocol_set(rdr, mask, &protocol);
@@ -112,7 +112,7 @@ static int scard_ioc_transmit(struct scard_file *sf, const u8 *in,
 	ret = scard_transmit_check(in, in_len);
 	if (ret)
 		return ret;
-	ret = scard_transmit(sf->rdr, in, in_len, out, out_len, &len);
+	ret = scard_transmit(sf, in, in_len, out, out_len, &len);
 	if (ret == -EOVERFLOW)
 		*needed = len;
 	else if (!ret)
@@ -150,8 +150,18 @@ static int scard_ioc_get_last_error(struct scard_file *sf, const u8 *in,
 	unsigned long flags;
 	u32 err;
 
+	/*
+	 * EINPROGRESS while any overlapped operation of the file (TRANSMIT
+	 * by write(), O_NONBLOCK IS_PRESENT/IS_ABSENT) is pending, so that a
+	 * completed one never hides another still running; otherwise the
+	 * result of the one that completed last.
+	 */
 	spin_lock_irqsave(&rdr->state_lock, flags);
-	err = sf->last_error;
+	if (sf->xfr_state == SCARD_XFR_QUEUED ||
+	    sf->track != SCARD_TRACK_NONE)
+		err = EINPROGRESS;
+	else
+		err = sf->last_error;
 	sf->track_done = false;
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	return scard_put_u32(out, out_len, err, returned, needed);
@@ -210,7 +220,7 @@ static int scard_ioc_escape(struct scard_file *sf, const u8 *in, u32 in_len,
 		return -EOPNOTSUPP;
 
 	/* The ops may only be looked at while the reader is locked. */
-	ret = scard_reader_lock(rdr);
+	ret = scard_reader_lock(rdr, sf);
 	if (ret)
 		return ret;
 	if (rdr->ops->escape)
@@ -233,7 +243,7 @@ static int scard_mechanical(struct scard_file *sf, u32 function)
 	if (!(rdr->caps.mechanical & function))
 		return -EOPNOTSUPP;
 
-	ret = scard_reader_lock(rdr);
+	ret = scard_reader_lock(rdr, sf);
 	if (ret)
 		return ret;
 	if (rdr->ops->mechanical)
@@ -276,32 +286,38 @@ static int scard_ioc_set_attribute(struct scard_file *sf, const u8 *in,
 				   u32 in_len, u8 *out, u32 out_len,
 				   u32 *returned, u32 *needed)
 {
-	return scard_attr_set(sf->rdr, in, in_len);
+	return scard_attr_set(sf, in, in_len);
 }
 
 #define SCARD_IOC(_code, _min_in, _max_in, _min_out, _max_out, _fn)	\
 	{ .code = _code, .min_in = _min_in, .max_in = _max_in,		\
 	  .min_out = _min_out, .max_out = _max_out, .handler = _fn }
 
+/* Commands that change the card or the reader: a file open for writing. */
+#define SCARD_IOC_W(_code, _min_in, _max_in, _min_out, _max_out, _fn)	\
+	{ .code = _code, .min_in = _min_in, .max_in = _max_in,		\
+	  .min_out = _min_out, .max_out = _max_out, .handler = _fn,	\
+	  .needs_write = true }
+
 static const struct scard_ioctl_desc scard_ioctls[] = {
-	SCARD_IOC(IOCTL_SMARTCARD_POWER, 4, 4, 0, SCARD_MAX_ATR,
-		  scard_ioc_power),
+	SCARD_IOC_W(IOCTL_SMARTCARD_POWER, 4, 4, 0, SCARD_MAX_ATR,
+		    scard_ioc_power),
 	SCARD_IOC(IOCTL_SMARTCARD_GET_ATTRIBUTE, 4, 4, 0, 256,
 		  scard_ioc_get_attribute),
-	SCARD_IOC(IOCTL_SMARTCARD_SET_ATTRIBUTE, 4, 4 + 256, 0, 0,
-		  scard_ioc_set_attribute),
-	SCARD_IOC(IOCTL_SMARTCARD_CONFISCATE, 0, 0, 0, 0,
-		  scard_ioc_confiscate),
-	SCARD_IOC(IOCTL_SMARTCARD_TRANSMIT, SCARD_IO_HDR_LEN + 4,
-		  SCARD_MAX_TRANSMIT_IN, SCARD_IO_HDR_LEN + 2,
-		  SCARD_MAX_TRANSMIT_OUT, scard_ioc_transmit),
-	SCARD_IOC(IOCTL_SMARTCARD_EJECT, 0, 0, 0, 0, scard_ioc_eject),
-	SCARD_IOC(IOCTL_SMARTCARD_SWALLOW, 0, 0, 0, 0, scard_ioc_swallow),
+	SCARD_IOC_W(IOCTL_SMARTCARD_SET_ATTRIBUTE, 4, 4 + 256, 0, 0,
+		    scard_ioc_set_attribute),
+	SCARD_IOC_W(IOCTL_SMARTCARD_CONFISCATE, 0, 0, 0, 0,
+		    scard_ioc_confiscate),
+	SCARD_IOC_W(IOCTL_SMARTCARD_TRANSMIT, SCARD_IO_HDR_LEN + 4,
+		    SCARD_MAX_TRANSMIT_IN, SCARD_IO_HDR_LEN + 2,
+		    SCARD_MAX_TRANSMIT_OUT, scard_ioc_transmit),
+	SCARD_IOC_W(IOCTL_SMARTCARD_EJECT, 0, 0, 0, 0, scard_ioc_eject),
+	SCARD_IOC_W(IOCTL_SMARTCARD_SWALLOW, 0, 0, 0, 0, scard_ioc_swallow),
 	SCARD_IOC(IOCTL_SMARTCARD_IS_PRESENT, 0, 0, 0, 0,
 		  scard_ioc_is_present),
 	SCARD_IOC(IOCTL_SMARTCARD_IS_ABSENT, 0, 0, 0, 0, scard_ioc_is_absent),
-	SCARD_IOC(IOCTL_SMARTCARD_SET_PROTOCOL, 4, 4, 4, 4,
-		  scard_ioc_set_protocol),
+	SCARD_IOC_W(IOCTL_SMARTCARD_SET_PROTOCOL, 4, 4, 4, 4,
+		    scard_ioc_set_protocol),
 	SCARD_IOC(IOCTL_SMARTCARD_GET_STATE, 0, 0, 4, 4, scard_ioc_get_state),
 	{ .code = IOCTL_SMARTCARD_GET_LAST_ERROR, .min_out = 4, .max_out = 4,
 	  .offline_ok = true, .handler = scard_ioc_get_last_error },
@@ -310,8 +326,8 @@ static const struct scard_ioctl_desc scard_ioctls[] = {
 		  scard_ioc_get_perf),
 	SCARD_IOC(IOCTL_SMARTCARD_GET_FEATURE_REQUEST, 0, 0, 0,
 		  SCARD_MAX_FEATURES, scard_ioc_get_features),
-	SCARD_IOC(IOCTL_CCID_ESCAPE, 0, SCARD_MAX_ESCAPE, 0,
-		  SCARD_MAX_ESCAPE, scard_ioc_escape),
+	SCARD_IOC_W(IOCTL_CCID_ESCAPE, 0, SCARD_MAX_ESCAPE, 0,
+		    SCARD_MAX_ESCAPE, scard_ioc_escape),
 };
 
 /**
@@ -379,6 +395,9 @@ long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	desc = scard_ioctl_find(cmd);
 	if (!desc)
 		return -ENOTTY;
+	/* A read-only file may watch the reader, not drive it. */
+	if (desc->needs_write && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
 	if (copy_from_user(&dioc, uarg, sizeof(dioc)))
 		return -EFAULT;
 	ret = scard_ioctl_check(desc, &dioc, &needed);

@@ -19,29 +19,37 @@
 
 #include "scard_core.h"
 
-/**
- * scard_store_params() - publish the parameters in force
- * @rdr: the reader, locked
- * @p: the parameters
- *
- * Under state_lock, so that sysfs and GET_ATTRIBUTE see a consistent copy.
+/*
+ * T=1 on a TPDU reader: one block per exchange, the reader times it. After
+ * an S(WTX request), @timeout_ms is BWT times the multiplier granted; the
+ * driver finds the multiplier in rdr->wtx for the reader (CCID bBWI).
  */
-void scard_store_params(struct scard_reader *rdr, const struct scard_params *p)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&rdr->state_lock, flags);
-	rdr->params = *p;
-	spin_unlock_irqrestore(&rdr->state_lock, flags);
-}
-
-/* T=1 on a TPDU reader: one block per exchange, the reader times it. */
 static int scard_tpdu_block(void *ctx, const u8 *tx, size_t tx_len, u8 *rx,
 			    size_t rx_size, size_t *rx_len,
 			    unsigned int timeout_ms)
 {
 	struct scard_reader *rdr = ctx;
+	unsigned int bwt = max(rdr->t1.bwt_ms, 1U);
+	int ret;
 
+	ret = scard_reader_check_stop(rdr);
+	if (ret)
+		return ret;
+	rdr->wtx = timeout_ms > bwt ?
+		   min(DIV_ROUND_UP(timeout_ms, bwt), 255U) : 0;
+	ret = rdr->ops->xfr(rdr, tx, tx_len, rx, rx_size, rx_len);
+	rdr->wtx = 0;
+	return ret;
+}
+
+/* T=0 on a TPDU reader: one TPDU per exchange. */
+static int scard_tpdu_t0(struct scard_reader *rdr, const u8 *tx,
+			 size_t tx_len, u8 *rx, size_t rx_size, size_t *rx_len)
+{
+	int ret = scard_reader_check_stop(rdr);
+
+	if (ret)
+		return ret;
 	return rdr->ops->xfr(rdr, tx, tx_len, rx, rx_size, rx_len);
 }
 
@@ -65,7 +73,9 @@ static int scard_protocol_enter(struct scard_reader *rdr,
 		if (ret)
 			return ret;
 	}
-	scard_store_params(rdr, p);
+	ret = scard_reader_commit(rdr, NULL, p);
+	if (ret)
+		return ret;
 	if (p->protocol == SCARD_PROTOCOL_T1)
 		scard_t1_start(rdr, p);
 	return 0;
@@ -76,20 +86,21 @@ static int scard_protocol_enter(struct scard_reader *rdr,
  * @rdr: the reader, locked
  * @raw: the ATR as the reader returned it
  * @len: its length
+ * @state: set to the new card state
  *
  * A card in specific mode (TA2) is ready for its protocol at once; any
  * other card waits for SET_PROTOCOL. The initial parameters (default
  * Fi/Di, the card's convention and waiting time) are in force meanwhile,
  * which is what a character-level reader needs for PPS.
  *
- * Return: the new card state.
+ * Return: 0 with the new card state in *@state; -ENOMEDIUM when the card
+ * left during the reset, or the error that ended entering specific mode.
  */
-static u32 scard_power_on_state(struct scard_reader *rdr, const u8 *raw,
-				size_t len)
+static int scard_power_on_state(struct scard_reader *rdr, const u8 *raw,
+				size_t len, u32 *state)
 {
 	struct scard_params params = {};
 	struct scard_atr atr;
-	unsigned long flags;
 	bool pps_needed;
 	int ret;
 
@@ -105,23 +116,26 @@ static u32 scard_power_on_state(struct scard_reader *rdr, const u8 *raw,
 		params.wi = atr.wi;
 		params.inverse = atr.inverse;
 	}
-	spin_lock_irqsave(&rdr->state_lock, flags);
-	rdr->atr = atr;
-	rdr->params = params;
-	rdr->perf.resets++;
-	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	if (scard_reader_commit(rdr, &atr, &params))
+		return -ENOMEDIUM;
 	if (ret) {
 		dev_dbg(&rdr->dev, "unrecognized ATR\n");
-		return SCARD_POWERED;
+		*state = SCARD_POWERED;
+		return 0;
 	}
+	*state = SCARD_NEGOTIABLE;
 	if (!atr.specific)
-		return SCARD_NEGOTIABLE;
+		return 0;
 
 	ret = scard_pps_select(&atr, &rdr->caps, SCARD_PROTOCOL_Tx, &params,
 			       &pps_needed);
-	if (ret || scard_protocol_enter(rdr, &params))
-		return SCARD_NEGOTIABLE;
-	return SCARD_SPECIFIC;
+	if (!ret)
+		ret = scard_protocol_enter(rdr, &params);
+	if (ret == -ENOMEDIUM || ret == -ENODEV || ret == -EINTR)
+		return ret;
+	if (!ret)
+		*state = SCARD_SPECIFIC;
+	return 0;
 }
 
 static int scard_pps_exchange(struct scard_reader *rdr,
@@ -152,15 +166,20 @@ static int scard_pps_exchange(struct scard_reader *rdr,
  *
  * After a reset the ATR is decoded into @rdr->atr and the state is
  * NEGOTIABLE, SPECIFIC or POWERED (scard_power_on_state()); after a power
- * down, or a reset that failed, the card is PRESENT (unpowered).
+ * down, or a reset the reader failed, the card is PRESENT (unpowered).
+ * A card event during the operation (the card removed, or swapped for
+ * another) leaves the state and ATR to the events: the operation fails
+ * with -ENOMEDIUM and the new card is PRESENT, without the old ATR.
  *
- * Return: 0, or the driver's error; -EPROTO for a missing or oversized ATR.
+ * Return: 0, or the driver's error; -EPROTO for a missing or oversized
+ * ATR; -ENOMEDIUM when the card left during the operation.
  */
 int scard_card_power(struct scard_reader *rdr, u32 minor)
 {
 	struct scard_params none = {};
 	u8 atr[SCARD_MAX_ATR];
 	size_t atr_len = 0;
+	u32 state;
 	int ret;
 
 	ret = rdr->ops->power(rdr, minor, atr, &atr_len);
@@ -169,16 +188,22 @@ int scard_card_power(struct scard_reader *rdr, u32 minor)
 		ret = -EPROTO;
 
 	if (ret) {
-		if (ret != -ENODEV)
-			scard_reader_set_state(rdr, SCARD_PRESENT);
-	} else if (minor == SCARD_POWER_DOWN) {
-		scard_store_params(rdr, &none);
-		scard_reader_set_state(rdr, SCARD_PRESENT);
-	} else {
-		scard_reader_set_state(rdr, scard_power_on_state(rdr, atr,
-								 atr_len));
+		/*
+		 * Interrupted or cut off, the reader may still power the
+		 * card: only a reset the reader answered with a failure
+		 * leaves it unpowered.
+		 */
+		if (ret != -ENODEV && ret != -EINTR && ret != -ECANCELED &&
+		    scard_reader_set_state(rdr, SCARD_PRESENT))
+			ret = -ENOMEDIUM;
+		return ret;
 	}
-	return ret;
+	if (minor == SCARD_POWER_DOWN) {
+		ret = scard_reader_commit(rdr, NULL, &none);
+		return ret ?: scard_reader_set_state(rdr, SCARD_PRESENT);
+	}
+	ret = scard_power_on_state(rdr, atr, atr_len, &state);
+	return ret ?: scard_reader_set_state(rdr, state);
 }
 
 /* A refused PPS leaves the card waiting to be reset (clause 9.3). */
@@ -237,7 +262,13 @@ again:
 			       &pps_needed);
 	if (ret)
 		return ret;
-	if (pps_needed && !rdr->caps.auto_pps) {
+	/*
+	 * An APDU-level reader does the transport protocol, PPS included:
+	 * it only gets the parameters (set_params), never PPS bytes as an
+	 * "APDU".
+	 */
+	if (pps_needed && !rdr->caps.auto_pps &&
+	    rdr->caps.level <= SCARD_LEVEL_TPDU) {
 		ret = scard_pps_exchange(rdr, &params);
 		if (ret && ret != -ENODEV && ret != -EINTR && !retried &&
 		    !(mask & SCARD_PROTOCOL_DEFAULT)) {
@@ -252,9 +283,10 @@ again:
 			return ret == -ETIMEDOUT ? ret : -EPROTO;
 	}
 	ret = scard_protocol_enter(rdr, &params);
+	if (!ret)
+		ret = scard_reader_set_state(rdr, SCARD_SPECIFIC);
 	if (ret)
 		return ret;
-	scard_reader_set_state(rdr, SCARD_SPECIFIC);
 	*selected = params.protocol;
 	return 0;
 }
@@ -306,7 +338,7 @@ int scard_protocol_transmit(struct scard_reader *rdr, const u8 *cmd,
 		if (t1)
 			return scard_run_t1(rdr, scard_tpdu_block, cmd, cmd_len,
 					    resp, resp_size, resp_len);
-		return scard_t0_transmit(rdr, rdr->ops->xfr, cmd, cmd_len,
+		return scard_t0_transmit(rdr, scard_tpdu_t0, cmd, cmd_len,
 					 resp, resp_size, resp_len);
 	case SCARD_LEVEL_CHAR:
 		if (t1)

@@ -49,8 +49,11 @@ enum scard_track {
  * @file: the VFS file, for its O_NONBLOCK flag
  * @node: entry in the reader's file list (under the reader's state_lock)
  * @exclusive: opened with O_EXCL
- * @last_error: result of the last asynchronous operation, a positive errno
- *	or 0 (under state_lock)
+ * @cancelled: the file is being closed: its asynchronous TRANSMIT gives up
+ *	(set once, read with READ_ONCE())
+ * @last_error: result of the asynchronous operation that completed last,
+ *	a positive errno or 0 (under state_lock); GET_LAST_ERROR reports
+ *	EINPROGRESS instead while one is pending
  * @track: pending IS_PRESENT/IS_ABSENT (under state_lock)
  * @track_done: a tracking request completed and GET_LAST_ERROR has not
  *	been called since; poll() reports EPOLLPRI (under state_lock)
@@ -67,6 +70,7 @@ struct scard_file {
 	struct file *file;
 	struct list_head node;
 	bool exclusive;
+	bool cancelled;
 	u32 last_error;
 	enum scard_track track;
 	bool track_done;
@@ -80,12 +84,14 @@ struct scard_file {
 };
 
 /* core.c */
-int scard_reader_lock(struct scard_reader *rdr);
+int scard_reader_lock(struct scard_reader *rdr, struct scard_file *sf);
 void scard_reader_unlock(struct scard_reader *rdr);
 u32 scard_reader_state(struct scard_reader *rdr);
-void scard_reader_set_state(struct scard_reader *rdr, u32 state);
+int scard_reader_set_state(struct scard_reader *rdr, u32 state);
+int scard_reader_commit(struct scard_reader *rdr, const struct scard_atr *atr,
+			const struct scard_params *params);
 int scard_track(struct scard_file *sf, bool want_present, bool nonblock);
-int scard_transmit(struct scard_reader *rdr, const u8 *in, size_t in_len,
+int scard_transmit(struct scard_file *sf, const u8 *in, size_t in_len,
 		   u8 *out, size_t out_size, size_t *out_len);
 int scard_transmit_check(const u8 *in, size_t in_len);
 extern struct workqueue_struct *scard_wq;
@@ -104,6 +110,8 @@ long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
  * @min_out: smallest accepted out_len (smaller: EOVERFLOW)
  * @max_out: largest output the handler produces (the buffer allocated)
  * @offline_ok: also answered once the reader is gone
+ * @needs_write: changes the card or the reader: EBADF on a file not open
+ *	for writing
  * @handler: does the work; may set *needed and return -EOVERFLOW
  */
 struct scard_ioctl_desc {
@@ -113,6 +121,7 @@ struct scard_ioctl_desc {
 	u32 min_out;
 	u32 max_out;
 	bool offline_ok;
+	bool needs_write;
 	int (*handler)(struct scard_file *sf, const u8 *in, u32 in_len,
 		       u8 *out, u32 out_len, u32 *returned, u32 *needed);
 };
@@ -124,7 +133,6 @@ int scard_ioctl_check(const struct scard_ioctl_desc *desc,
 #endif
 
 /* protocol.c */
-void scard_store_params(struct scard_reader *rdr, const struct scard_params *p);
 int scard_card_power(struct scard_reader *rdr, u32 minor);
 int scard_protocol_set(struct scard_reader *rdr, u32 mask, u32 *selected);
 int scard_protocol_transmit(struct scard_reader *rdr, const u8 *cmd,
@@ -134,6 +142,6 @@ int scard_protocol_transmit(struct scard_reader *rdr, const u8 *cmd,
 /* attr.c */
 int scard_attr_get(struct scard_reader *rdr, u32 tag, u8 *out, u32 out_len,
 		   u32 *returned, u32 *needed);
-int scard_attr_set(struct scard_reader *rdr, const u8 *in, u32 in_len);
+int scard_attr_set(struct scard_file *sf, const u8 *in, u32 in_len);
 
 #endif /* _SCARD_CORE_H */

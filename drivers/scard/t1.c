@@ -48,7 +48,10 @@
  * - Our blocks carry t1->nad; the card's NAD is not checked. The EDC is an
  *   LRC, or with t1->edc_crc a CRC computed as the Windows library does
  *   (see scard_t1_crc()).
- * - Other errors of the block function are returned at once.
+ * - Other errors of the block function are returned at once. They cut
+ *   the exchange wherever it was (a fatal signal, close(), the card
+ *   pulled), so the next exchange starts with resynchronisation: the card
+ *   may still be waiting for a block of the one cut off.
  */
 
 #include <linux/errno.h>
@@ -268,6 +271,7 @@ void scard_t1_init(struct scard_t1 *t1, const struct scard_params *p,
 	t1->edc_crc = p ? p->edc_crc : false;
 	t1->ifs_pending = !suppress_ifs;
 	t1->broken = false;
+	t1->resynch_first = false;
 	t1->bwt_ms = bwt_ms;
 }
 EXPORT_SYMBOL_GPL(scard_t1_init);
@@ -540,14 +544,25 @@ static int scard_t1_run(struct scard_t1_xchg *x)
 	int ret;
 
 	scard_t1_xchg_start(x);
+	if (x->t1->resynch_first) {
+		ret = scard_t1_resynch(x);
+		if (ret)
+			return ret;
+		x->t1->resynch_first = false;
+	}
 	for (;;) {
 		if (++x->blocks > SCARD_T1_MAX_BLOCKS)
 			return -EPROTO;
 		ret = scard_t1_exchange(x);
-		if (ret)
+		if (ret) {
 			ret = scard_t1_xfer_error(ret);
-		else
+			if (ret < 0) {
+				x->t1->resynch_first = true;
+				return ret;
+			}
+		} else {
 			ret = scard_t1_receive(x);
+		}
 		if (ret < 0)
 			return ret;
 		switch (ret) {

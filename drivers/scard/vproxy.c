@@ -54,8 +54,6 @@
 #define VPROXY_DEFAULT_TIMEOUT	5000	/* ms */
 /* ms; a killable sleep must stay well below the hung task timeout */
 #define VPROXY_MAX_TIMEOUT	60000
-/* Errnos a reply may carry; above are the kernel's internal codes. */
-#define VPROXY_MAX_ERRNO	511
 
 /**
  * struct vproxy_req - one request and, once it came, its reply
@@ -135,11 +133,25 @@ static bool vproxy_has_request(struct vproxy_dev *vp)
 	return ret;
 }
 
+/*
+ * The errnos a card process may answer with: what a card or its line can
+ * do (Documentation/scard/vproxy.rst). Anything else (EINPROGRESS would
+ * read as "pending" for ever, ENODEV would pass for an unplug, EOVERFLOW
+ * or EAGAIN carry meanings of their own in the core) becomes EPROTO.
+ */
 static int vproxy_errno(s32 status)
 {
-	if (status >= -VPROXY_MAX_ERRNO && status < 0)
+	switch (status) {
+	case -ETIMEDOUT:	/* the card is mute */
+	case -EPROTO:		/* it broke the protocol */
+	case -EIO:		/* the reader failed */
+	case -ENOMEDIUM:	/* no card */
+	case -EMEDIUMTYPE:	/* a card that cannot be used */
+	case -EBADMSG:		/* RECV: bytes with parity errors */
 		return status;
-	return -EPROTO;
+	default:
+		return -EPROTO;
+	}
 }
 
 /**
@@ -158,8 +170,11 @@ static int vproxy_errno(s32 status)
  * Context: process, the reader lock held; sleeps killably.
  * Return: 0 when the card process replied with status 0, the negative
  * errno it replied with, -ETIMEDOUT when no reply came in time, -EINTR on
- * a fatal signal, -ENODEV once the card side is closed. A reply with an
- * errno is handed back too (RECV uses the bytes that came with it).
+ * a fatal signal, -ECANCELED when the core cancelled the operation (the
+ * request is withdrawn: unread, it is never handed out; a late reply to
+ * it is dropped as stale), -ENODEV once the card side is closed. A reply
+ * with an errno is handed back too (RECV uses the bytes that came with
+ * it).
  */
 static int vproxy_request(struct vproxy_dev *vp, u32 type, s32 arg,
 			  const void *payload, size_t len, u32 first_us,
@@ -219,7 +234,9 @@ static int vproxy_request(struct vproxy_dev *vp, u32 type, s32 arg,
 				      VPROXY_MAX_TIMEOUT));
 	left = wait_event_killable_timeout(vp->reply_wait,
 					   READ_ONCE(req->answered) ||
-					   READ_ONCE(vp->closed), wait);
+					   READ_ONCE(vp->closed) ||
+					   scard_reader_cancelled(vp->rdr),
+					   wait);
 
 	spin_lock(&vp->lock);
 	if (vp->pending == req)
@@ -227,13 +244,15 @@ static int vproxy_request(struct vproxy_dev *vp, u32 type, s32 arg,
 	answered = req->answered;
 	if (answered) {
 		/* A reply that beat the timeout or the close still counts. */
-		ret = req->status;
+		ret = req->status ? vproxy_errno(req->status) : 0;
 		*reply = req->reply;
 		*reply_len = req->reply_len;
 	} else if (vp->closed) {
 		ret = -ENODEV;
 	} else if (left < 0) {
 		ret = -EINTR;
+	} else if (left > 0) {
+		ret = -ECANCELED;
 	} else {
 		ret = -ETIMEDOUT;
 	}
@@ -256,16 +275,16 @@ static int vproxy_power(struct scard_reader *rdr, u32 action, u8 *atr,
 
 	ret = vproxy_request(vp, SCARD_VPROXY_POWER, action, NULL, 0, 0, 0, 0,
 			     &reply, &len);
-	if (ret) {
-		ret = vproxy_errno(ret);
-	} else if (action == SCARD_POWER_DOWN) {
+	if (!ret && action == SCARD_POWER_DOWN) {
 		if (len)
 			ret = -EPROTO;
-	} else if (!len || len > SCARD_MAX_ATR) {
-		ret = -EPROTO;
-	} else {
-		memcpy(atr, reply, len);
-		*atr_len = len;
+	} else if (!ret) {
+		if (!len || len > SCARD_MAX_ATR) {
+			ret = -EPROTO;
+		} else {
+			memcpy(atr, reply, len);
+			*atr_len = len;
+		}
 	}
 	kvfree(reply);
 	return ret;
@@ -294,9 +313,7 @@ static int vproxy_set_params(struct scard_reader *rdr,
 
 	ret = vproxy_request(vp, SCARD_VPROXY_PARAMS, 0, &p, sizeof(p), 0, 0,
 			     0, &reply, &len);
-	if (ret)
-		ret = vproxy_errno(ret);
-	else if (len)
+	if (!ret && len)
 		ret = -EPROTO;
 	kvfree(reply);
 	return ret;
@@ -312,12 +329,10 @@ static int vproxy_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 
 	ret = vproxy_request(vp, SCARD_VPROXY_XFR, 0, tx, tx_len, 0, 0, 0,
 			     &reply, &len);
-	if (ret) {
-		ret = vproxy_errno(ret);
-	} else if (len > rx_size) {
+	if (!ret && len > rx_size) {
 		/* A card cannot answer more than the reader can take. */
 		ret = -EPROTO;
-	} else {
+	} else if (!ret) {
 		memcpy(rx, reply, len);
 		*rx_len = len;
 	}
@@ -334,9 +349,7 @@ static int vproxy_send(struct scard_reader *rdr, const u8 *buf, size_t len)
 
 	ret = vproxy_request(vp, SCARD_VPROXY_SEND, 0, buf, len, 0, 0, 0,
 			     &reply, &reply_len);
-	if (ret)
-		ret = vproxy_errno(ret);
-	else if (reply_len)
+	if (!ret && reply_len)
 		ret = -EPROTO;
 	kvfree(reply);
 	return ret;
@@ -370,19 +383,26 @@ static int vproxy_recv(struct scard_reader *rdr, u8 *buf, size_t len,
 	}
 	memcpy(buf, reply, reply_len);
 	*got = reply_len;
-	if (ret)
-		ret = vproxy_errno(ret);
-	else if (reply_len < len)
+	if (!ret && reply_len < len)
 		ret = -ETIMEDOUT;
 out:
 	kvfree(reply);
 	return ret;
 }
 
+/* close() of a file whose TRANSMIT waits here: re-check the wait. */
+static void vproxy_cancel(struct scard_reader *rdr)
+{
+	struct vproxy_dev *vp = scard_reader_get_drvdata(rdr);
+
+	wake_up_all(&vp->reply_wait);
+}
+
 static const struct scard_reader_ops vproxy_ops = {
 	.power = vproxy_power,
 	.set_params = vproxy_set_params,
 	.xfr = vproxy_xfr,
+	.cancel = vproxy_cancel,
 };
 
 static const struct scard_reader_ops vproxy_char_ops = {
@@ -391,6 +411,7 @@ static const struct scard_reader_ops vproxy_char_ops = {
 	.xfr = vproxy_xfr,
 	.send = vproxy_send,
 	.recv = vproxy_recv,
+	.cancel = vproxy_cancel,
 };
 
 static ssize_t vproxy_fops_read(struct file *file, char __user *buf,

@@ -138,10 +138,21 @@ int scard_t0_transmit(struct scard_reader *rdr, scard_xfr_fn xfr,
  * @recv: character level only: receive @len bytes; the first may take
  *	@first_us, each next one @next_us. Sets *@got to the bytes received;
  *	returns -ETIMEDOUT when a byte missed its deadline. Same context.
+ * @cancel: optional; ask the operation in progress to give up. Called
+ *	from another task (close() of the file whose asynchronous TRANSMIT
+ *	runs), without the reader lock, possibly while no operation or one
+ *	for another file runs; must not sleep. The driver wakes its waits,
+ *	which re-check scard_reader_cancelled() and end the operation
+ *	(after aborting the command on the reader) with -ECANCELED.
  *
  * Every operation is called by the core with the reader's ops rwsem read
  * locked after checking that the reader is still registered, so none runs
  * or starts once scard_reader_unregister() has returned.
+ *
+ * Waits: an operation may take as long as the card needs, but every sleep
+ * in it is killable (a fatal signal ends it with -EINTR), bounded, and
+ * ends early when scard_reader_cancelled() becomes true. On -EOVERFLOW
+ * (@xfr, @escape) *@rx_len is the size that would have been needed.
  */
 struct scard_reader_ops {
 	int (*open)(struct scard_reader *rdr);
@@ -158,7 +169,10 @@ struct scard_reader_ops {
 	int (*send)(struct scard_reader *rdr, const u8 *buf, size_t len);
 	int (*recv)(struct scard_reader *rdr, u8 *buf, size_t len,
 		    size_t *got, unsigned int first_us, unsigned int next_us);
+	void (*cancel)(struct scard_reader *rdr);
 };
+
+struct scard_file;
 
 /**
  * struct scard_reader_caps - what the reader can do, filled in before
@@ -208,22 +222,36 @@ struct scard_reader_caps {
  * @slot: slot number within the physical reader
  * @ops_sem: read-held around every driver call; write-held to disconnect
  * @disconnected: set once the driver has unregistered the reader
- * @lock: serializes card operations (power, protocol, transmit)
+ * @lock: serializes card operations (power, protocol, transmit); taken
+ *	with scard_reader_lock(), which also waits on @lock_wait
+ * @lock_wait: woken when @lock is released, a file is closed or the reader
+ *	goes, so that waiters for @lock can give up
+ * @holder: the file whose asynchronous TRANSMIT holds @lock, or NULL
+ *	(written and read by the holder of @lock only)
+ * @op_events: @event_count when @lock was taken: the operation under way
+ *	is for the card present then (written under @lock and @state_lock)
  * @state_lock: protects @state, @event_count and @files (any context)
  * @state: SCARD_ABSENT .. SCARD_SPECIFIC
  * @event_count: card insertions and removals seen
  * @event_wait: woken on every state change and on disconnection
- * @uevent_work: sends the change uevent from process context
+ * @uevent_work: sends the change uevents from process context
+ * @uevent_count: @event_count of the last event sent as a uevent
+ * @initial_present: the presence first reported (events toggle it)
  * @files: open files, for completing asynchronous card tracking
  * @open_lock: serializes open and release accounting
  * @open_count: number of open files
  * @exclusive: a file opened with O_EXCL owns the reader
  * @registered: the device is visible to user space (under @state_lock)
- * @gone: unregistration started; card events are ignored (under @state_lock)
+ * @gone: unregistration started; card events are ignored (under
+ *	@state_lock; read locklessly with READ_ONCE() where a stale value
+ *	only delays the ENODEV that the locked paths give anyway)
  * @atr: the decoded ATR of the powered card
  * @params: protocol parameters selected by SET_PROTOCOL
- * @suppress_ifs: SCARD_ATTR_SUPRESS_T1_IFS_REQUEST was set
+ * @suppress_ifs: SCARD_ATTR_SUPRESS_T1_IFS_REQUEST is set (under @lock)
  * @t1: T=1 protocol state, when T=1 is in force
+ * @wtx: T=1 on a TPDU reader: the S(WTX) multiplier granted for the block
+ *	@xfr is exchanging (2..255), else 0; the driver tells the reader
+ *	(CCID bBWI) and waits that many times longer (under @lock)
  * @perf: performance counters
  * @priv: driver private data
  */
@@ -237,12 +265,17 @@ struct scard_reader {
 	struct rw_semaphore ops_sem;
 	bool disconnected;
 	struct mutex lock;		/* serializes card operations */
+	wait_queue_head_t lock_wait;
+	struct scard_file *holder;
+	u32 op_events;
 
 	spinlock_t state_lock;		/* card state, files, counters */
 	u32 state;
 	u32 event_count;
 	wait_queue_head_t event_wait;
 	struct work_struct uevent_work;
+	u32 uevent_count;
+	bool initial_present;
 	struct list_head files;
 	struct mutex open_lock;		/* open_count, exclusive */
 	unsigned int open_count;
@@ -254,6 +287,7 @@ struct scard_reader {
 	struct scard_params params;
 	bool suppress_ifs;
 	struct scard_t1 t1;
+	unsigned int wtx;
 	struct scard_perf_cntr perf;
 
 	void *priv;
@@ -265,6 +299,8 @@ int scard_reader_register(struct scard_reader *rdr);
 void scard_reader_unregister(struct scard_reader *rdr);
 void scard_reader_put(struct scard_reader *rdr);
 void scard_reader_card_event(struct scard_reader *rdr, bool present);
+bool scard_reader_cancelled(struct scard_reader *rdr);
+int scard_reader_check_stop(struct scard_reader *rdr);
 
 static inline void scard_reader_set_drvdata(struct scard_reader *rdr,
 					    void *data)

@@ -58,6 +58,8 @@ struct scard_params;
  *	I-block
  * @broken: resynchronisation failed; scard_t1_transceive() returns -EPROTO
  *	until scard_t1_init() is called again (after a reset)
+ * @resynch_first: the last exchange was cut by an error of the block
+ *	function; the next one starts with S(RESYNCH request)
  * @bwt_ms: block waiting time, milliseconds, passed to the block function
  *	(times the multiplier of an S(WTX request) for the wait it extends)
  * @retransmissions: blocks sent again to recover from an error
@@ -79,6 +81,7 @@ struct scard_t1 {
 	bool edc_crc;
 	bool ifs_pending;
 	bool broken;
+	bool resynch_first;
 	unsigned int bwt_ms;
 	u32 retransmissions;
 	u32 resynchs;
