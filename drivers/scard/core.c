@@ -139,6 +139,14 @@ static int scard_reader_try_lock(struct scard_reader *rdr,
 	return mutex_trylock(&rdr->lock) ? 0 : -EAGAIN;
 }
 
+/* The wait for the reader lock is over: taken, or given up (*@ret). */
+static bool scard_reader_lock_done(struct scard_reader *rdr,
+				   struct scard_file *sf, int *ret)
+{
+	*ret = scard_reader_try_lock(rdr, sf);
+	return *ret != -EAGAIN;
+}
+
 /**
  * scard_reader_lock() - take a reader for a card operation
  * @rdr: the reader
@@ -158,11 +166,11 @@ static int scard_reader_try_lock(struct scard_reader *rdr,
 int scard_reader_lock(struct scard_reader *rdr, struct scard_file *sf)
 {
 	unsigned long flags;
-	int ret;
+	int ret = -EAGAIN;
 
+	/* The condition keeps the attempt's answer: ret is set inside. */
 	if (wait_event_interruptible(rdr->lock_wait,
-				     (ret = scard_reader_try_lock(rdr, sf)) !=
-				     -EAGAIN))
+				     scard_reader_lock_done(rdr, sf, &ret)))
 		return -EINTR;
 	if (ret)
 		return ret;
@@ -318,7 +326,7 @@ static void scard_uevent_work(struct work_struct *work)
 	struct scard_reader *rdr = container_of(work, struct scard_reader,
 						uevent_work);
 	char event[32], state[32], count[32];
-	char *envp[] = { event, state, count, NULL };
+	char *envp[4];
 	unsigned long flags;
 	u32 last, n;
 	bool present;
@@ -331,6 +339,10 @@ static void scard_uevent_work(struct work_struct *work)
 	rdr->uevent_count = last;
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 
+	envp[0] = event;
+	envp[1] = state;
+	envp[2] = count;
+	envp[3] = NULL;
 	/* Events alternate: after the k-th, presence is the first XOR odd k. */
 	while (n != last) {
 		n++;

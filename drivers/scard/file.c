@@ -216,6 +216,28 @@ static bool scard_xfr_done(struct scard_file *sf)
 	return done;
 }
 
+/**
+ * scard_reply_size() - the size of the reply read() would return
+ * @sf: the file
+ *
+ * What FIONREAD answers, so that a reader whose buffer was too small
+ * (read() failed with EOVERFLOW and kept the reply) learns the size.
+ *
+ * Return: the bytes of the completed TRANSMIT reply waiting, or 0.
+ */
+size_t scard_reply_size(struct scard_file *sf)
+{
+	struct scard_reader *rdr = sf->rdr;
+	unsigned long flags;
+	size_t len = 0;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (sf->xfr_state == SCARD_XFR_DONE && !sf->xfr_result)
+		len = sf->reply_len;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return len;
+}
+
 /*
  * read() after the reader has gone: a reply that was complete before the
  * unplug can still be read, once; everything else (a TRANSMIT that failed,

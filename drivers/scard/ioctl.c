@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <asm/ioctls.h>
 
 #include "scard_core.h"
 
@@ -391,6 +392,10 @@ long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct scard_dioc dioc;
 	u8 *in = NULL, *out = NULL;
 	int ret;
+
+	/* The size of the reply read() would return (EOVERFLOW's "needed"). */
+	if (cmd == FIONREAD)
+		return put_user((int)scard_reply_size(sf), (int __user *)arg);
 
 	desc = scard_ioctl_find(cmd);
 	if (!desc)

@@ -98,6 +98,7 @@ extern struct workqueue_struct *scard_wq;
 
 /* file.c */
 extern const struct file_operations scard_fops;
+size_t scard_reply_size(struct scard_file *sf);
 
 /* ioctl.c */
 long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

@@ -1441,6 +1441,37 @@ static void scard_t1_transceive_block_fn_error(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, len, 0);
 	KUNIT_EXPECT_FALSE(test, t1.broken);
+	KUNIT_EXPECT_TRUE(test, t1.resynch_first);
+}
+
+/*
+ * An exchange cut off by the block function (a signal, close(), the card
+ * pulled) leaves the card in the middle of it: the next exchange starts
+ * with S(RESYNCH request), then sends the APDU from N(S) = 0.
+ */
+static void scard_t1_transceive_resynch_after_cut(struct kunit *test)
+{
+	const struct t1_step cut[] = {
+		/* The first block goes out with N(S) = 0, then: fatal signal. */
+		{ TX(0x00, 0x00, 0xa4, 0x04, 0x00, 0x02, 0x3f, 0x00),
+		  .err = -EINTR },
+	};
+	const struct t1_step next[] = {
+		{ TX0(0xc0), RX0(0xe0) },
+		{ TX(0x00, 0x00, 0xa4, 0x04, 0x00, 0x02, 0x3f, 0x00),
+		  RX(0x00, 0x90, 0x00) },
+	};
+	struct scard_t1 t1;
+	u8 resp[16];
+	size_t len = 0;
+
+	t1_setup(&t1, 32, 254, false, true);
+	KUNIT_EXPECT_EQ(test, RUN(&t1, cut, t1_select, resp, &len), -EINTR);
+	KUNIT_EXPECT_EQ(test, RUN(&t1, next, t1_select, resp, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, sizeof(t1_ok));
+	KUNIT_EXPECT_MEMEQ(test, resp, t1_ok, sizeof(t1_ok));
+	KUNIT_EXPECT_FALSE(test, t1.resynch_first);
+	KUNIT_EXPECT_EQ(test, t1.resynchs, 1);
 }
 
 /*
@@ -1603,6 +1634,7 @@ static struct kunit_case scard_t1_cases[] = {
 	KUNIT_CASE(scard_t1_transceive_resynch_during_ifs),
 	KUNIT_CASE(scard_t1_transceive_unrecoverable),
 	KUNIT_CASE(scard_t1_transceive_resynch_budget),
+	KUNIT_CASE(scard_t1_transceive_resynch_after_cut),
 	KUNIT_CASE_PARAM(scard_t1_transceive_block_fn_error,
 			 t1_fatal_gen_params),
 	KUNIT_CASE(scard_t1_transceive_resp_too_small),

@@ -499,6 +499,65 @@ TEST_F(cards, t1_supress_ifs_request)
 	EXPECT_EQ(32, s.t1_ifsd);
 }
 
+/* SET_ATTRIBUTE SUPRESS_T1_IFS_REQUEST with @val; 0 or a positive errno. */
+static int set_suppress_ifs(int fd, uint32_t val)
+{
+	uint32_t in[2] = { SCARD_ATTR_SUPRESS_T1_IFS_REQUEST, val };
+
+	return scard_t_dioc(fd, IOCTL_SMARTCARD_SET_ATTRIBUTE, in, sizeof(in),
+			    NULL, 0, NULL);
+}
+
+/*
+ * Cold reset, SET_PROTOCOL and one TRANSMIT (the STATS command: S(IFS)
+ * goes before the first I-block); the S(IFS request)s the card process has
+ * counted since it started.
+ */
+static int ifs_requests(int fd, uint32_t proto)
+{
+	struct card_stats s;
+
+	if (power_and_set(fd, proto, NULL) || card_stats(fd, proto, &s))
+		return -1;
+	return (int)s.t1_ifs_requests;
+}
+
+/*
+ * The setting belongs to the reader: another file's stays after that
+ * file is closed, 0 undoes it, and the last close of the reader resets it.
+ */
+TEST_F(cards, t1_supress_ifs_request_scope)
+{
+	uint32_t bad[3] = { SCARD_ATTR_SUPRESS_T1_IFS_REQUEST, 1, 0 };
+	int fd2;
+
+	if (variant->proto != SCARD_PROTOCOL_T1 ||
+	    !strncmp(variant->level, "apdu", 4))
+		SKIP(return, "a T=1 test (blocks: TPDU and character level)");
+	/* The value is a __u32. */
+	EXPECT_EQ(EINVAL, scard_t_dioc(self->cp.fd,
+				       IOCTL_SMARTCARD_SET_ATTRIBUTE, bad, 4,
+				       NULL, 0, NULL));
+	EXPECT_EQ(EINVAL, scard_t_dioc(self->cp.fd,
+				       IOCTL_SMARTCARD_SET_ATTRIBUTE, bad, 12,
+				       NULL, 0, NULL));
+
+	fd2 = open(self->cp.dev, O_RDWR);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, set_suppress_ifs(fd2, 1));
+	close(fd2);
+	EXPECT_EQ(0, ifs_requests(self->cp.fd, variant->proto));
+
+	ASSERT_EQ(0, set_suppress_ifs(self->cp.fd, 0));
+	EXPECT_EQ(1, ifs_requests(self->cp.fd, variant->proto));
+
+	ASSERT_EQ(0, set_suppress_ifs(self->cp.fd, 1));
+	close(self->cp.fd);
+	self->cp.fd = open(self->cp.dev, O_RDWR);
+	ASSERT_LE(0, self->cp.fd);
+	EXPECT_EQ(2, ifs_requests(self->cp.fd, variant->proto));
+}
+
 /* --- T=1 error recovery ---------------------------------------------------- */
 
 FIXTURE(faults)

@@ -20,6 +20,7 @@
 
 #include "kselftest_harness.h"
 #include "scard_common.h"
+#include "scard_uevent.h"
 #include "vproxy.h"
 
 #define MAX_PAYLOAD	SCARD_VPROXY_MAX_PAYLOAD
@@ -958,6 +959,565 @@ TEST_F(abuse, read_and_poll)
 					sizeof(card_atr)));
 	EXPECT_EQ(0, client_join(&op));
 	ASSERT_EQ(0, fcntl(self->vc.fd, F_SETFL, fl));
+}
+
+/* --- the edges: cancellation, card swaps, errnos, unplug ------------- */
+
+/*
+ * A reader whose card is played by hand, with a long reply timeout: only
+ * what the test does (close, kill, a card event, an answer) ends a wait.
+ */
+FIXTURE(hand) {
+	struct vcard vc;
+	int fd;
+	uint8_t *p;
+};
+
+FIXTURE_SETUP(hand)
+{
+	int ret;
+
+	self->fd = -1;
+	self->vc.fd = -1;
+	self->p = NULL;
+	if (!vproxy_usable())
+		SKIP(return, "no %s or not root", SCARD_VPROXY_CTL_PATH);
+	ret = card_create(&self->vc, SCARD_VPROXY_LEVEL_APDU,
+			  SCARD_VPROXY_FLAG_CARD_PRESENT, 30000);
+	ASSERT_EQ(0, ret) TH_LOG("create: %s", strerror(ret));
+	self->fd = open(self->vc.dev, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	self->p = malloc(MAX_PAYLOAD);
+	ASSERT_NE(NULL, self->p);
+}
+
+FIXTURE_TEARDOWN(hand)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	card_destroy(&self->vc);
+	free(self->p);
+}
+
+/* Cold reset and T=0 with the well-behaved card thread, then by hand. */
+static int hand_specific(struct vcard *vc, int fd)
+{
+	int ret;
+
+	if (card_start(vc))
+		return -1;
+	ret = scard_t_specific(fd);
+	card_stop(vc);
+	return ret;
+}
+
+/* Read the next request, which must be of @type; returns its size. */
+static int expect_req(int cfd, unsigned int type, struct scard_vproxy_msg *req,
+		      uint8_t *p, int ms)
+{
+	int n = read_req(cfd, req, p, MAX_PAYLOAD, ms);
+
+	if (n < 0)
+		return n;
+	return req->type == type ? n : -EBADMSG;
+}
+
+static const uint8_t select_apdu[] = { 0x00, 0xA4, 0x04, 0x00, 0x02,
+				       0x3F, 0x00 };
+static const uint8_t sw_ok[] = { 0x90, 0x00 };
+
+/* Queue a TRANSMIT of select_apdu with write(); 0 or an errno. */
+static int write_select(int fd)
+{
+	uint8_t in[8 + sizeof(select_apdu)];
+	uint32_t n = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, select_apdu,
+				     sizeof(select_apdu));
+
+	return write(fd, in, n) == (ssize_t)n ? 0 : errno;
+}
+
+/* close() ends an asynchronous TRANSMIT the card never answers, at once. */
+TEST_F(hand, close_cancels_running_transmit)
+{
+	struct scard_vproxy_msg req, req2;
+	double t0;
+	int fd2;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, write_select(fd2));
+	ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req, self->p,
+				2000));
+	t0 = now_s();
+	EXPECT_EQ(0, close(fd2));
+	EXPECT_GT(1.0, now_s() - t0) TH_LOG("close() took %.2f s",
+					    now_s() - t0);
+	/* The request was withdrawn: its late answer is dropped. */
+	EXPECT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, sw_ok, 2));
+	EXPECT_EQ(-ETIMEDOUT, read_req(self->vc.fd, &req2, self->p,
+				       MAX_PAYLOAD, 50));
+	/* The reader goes on. */
+	ASSERT_EQ(0, card_start(&self->vc));
+	EXPECT_EQ(0, scard_t_transmit(self->fd, select_apdu,
+				      sizeof(select_apdu), self->p, 64,
+				      &(size_t){ 0 }));
+}
+
+/* close() of a file whose TRANSMIT waits behind another file's. */
+TEST_F(hand, close_cancels_queued_transmit)
+{
+	struct scard_vproxy_msg req, req2;
+	struct client_op op;
+	double t0;
+	int fd2;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	/* The fixture's file holds the reader with a POWER. */
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+				  SCARD_WARM_RESET));
+	ASSERT_EQ(0, expect_req(self->vc.fd, SCARD_VPROXY_POWER, &req,
+				self->p, 2000));
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, write_select(fd2));
+	usleep(100000);
+	t0 = now_s();
+	EXPECT_EQ(0, close(fd2));
+	EXPECT_GT(1.0, now_s() - t0) TH_LOG("close() took %.2f s",
+					    now_s() - t0);
+	EXPECT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, card_atr,
+					sizeof(card_atr)));
+	EXPECT_EQ(0, client_join(&op));
+	/* The queued TRANSMIT never reached the card. */
+	EXPECT_EQ(-ETIMEDOUT, read_req(self->vc.fd, &req2, self->p,
+				       MAX_PAYLOAD, 200));
+}
+
+/* SIGKILL ends a blocking TRANSMIT at once; the reader goes on. */
+TEST_F(hand, sigkill_ends_transmit)
+{
+	struct scard_vproxy_msg req;
+	int status;
+	double t0;
+	pid_t pid;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		size_t len;
+
+		scard_t_transmit(self->fd, select_apdu, sizeof(select_apdu),
+				 self->p, 64, &len);
+		_exit(0);
+	}
+	ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req, self->p,
+				2000));
+	t0 = now_s();
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_GT(1.0, now_s() - t0);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(0, card_start(&self->vc));
+	EXPECT_EQ(0, scard_t_transmit(self->fd, select_apdu,
+				      sizeof(select_apdu), self->p, 64,
+				      &(size_t){ 0 }));
+}
+
+/* A removal and an insertion in a row wake a blocking IS_ABSENT. */
+TEST_F(hand, quick_swap_completes_is_absent)
+{
+	struct client_op op;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, client_start(&op, self->fd,
+					  IOCTL_SMARTCARD_IS_ABSENT, 0));
+		usleep(20000);
+		ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 0));
+		ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 1));
+		usleep(100000);
+		if (!LOAD(op.done)) {
+			/* Lost: end the waiter with another removal. */
+			scard_vproxy_card_event(self->vc.fd, 0);
+			client_join(&op);
+			scard_vproxy_card_event(self->vc.fd, 1);
+			ASSERT_TRUE(0) TH_LOG("round %d: IS_ABSENT missed the swap",
+					      i);
+		}
+		EXPECT_EQ(0, client_join(&op));
+	}
+}
+
+/* Each of two quick events is a uevent of its own. */
+TEST_F(hand, quick_swap_two_uevents)
+{
+	int ue = uevent_socket();
+
+	if (ue < 0)
+		SKIP(return, "no NETLINK_KOBJECT_UEVENT: %s", strerror(errno));
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 0));
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 1));
+	EXPECT_EQ(0, wait_uevent(ue, self->vc.dev, "SCARD_EVENT=removed",
+				 2000));
+	EXPECT_EQ(0, wait_uevent(ue, self->vc.dev, "SCARD_EVENT=inserted",
+				 2000));
+	close(ue);
+}
+
+/*
+ * A card swapped while POWER or SET_PROTOCOL runs: the operation fails
+ * with ENOMEDIUM and the new card is PRESENT, without the old ATR.
+ */
+TEST_F(hand, swap_during_power)
+{
+	struct scard_vproxy_msg req;
+	struct client_op op;
+	uint8_t atr[SCARD_ATR_LENGTH];
+	uint32_t state, tag = SCARD_ATTR_ATR_STRING;
+
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+				  SCARD_COLD_RESET));
+	ASSERT_EQ(0, expect_req(self->vc.fd, SCARD_VPROXY_POWER, &req,
+				self->p, 2000));
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 0));
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 1));
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, card_atr,
+					sizeof(card_atr)));
+	EXPECT_EQ(ENOMEDIUM, client_join(&op));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_PRESENT, state);
+	EXPECT_EQ(EBADFD, scard_t_dioc(self->fd, IOCTL_SMARTCARD_GET_ATTRIBUTE,
+				       &tag, 4, atr, sizeof(atr), NULL));
+}
+
+TEST_F(hand, swap_during_set_protocol)
+{
+	struct scard_vproxy_msg req;
+	struct client_op op;
+	uint32_t state;
+
+	ASSERT_EQ(0, card_start(&self->vc));
+	ASSERT_EQ(0, scard_t_power(self->fd, SCARD_COLD_RESET));
+	card_stop(&self->vc);
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_SET_PROTOCOL,
+				  SCARD_PROTOCOL_T0));
+	ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_PARAMS, &req,
+				self->p, 2000));
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 0));
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 1));
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, NULL, 0));
+	EXPECT_EQ(ENOMEDIUM, client_join(&op));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_PRESENT, state);
+}
+
+/*
+ * Errnos a card process may not inject become EPROTO; the documented ones
+ * pass. The state after a refused POWER is still true.
+ */
+TEST_F(hand, card_errnos_filtered)
+{
+	static const struct {
+		int card, want;
+	} cases[] = {
+		{ -EINPROGRESS, EPROTO }, { -ENODEV, EPROTO },
+		{ -EOVERFLOW, EPROTO }, { -EAGAIN, EPROTO },
+		{ -EINTR, EPROTO }, { -ECANCELED, EPROTO },
+		{ -EBADFD, EPROTO }, { -4095, EPROTO }, { 7, EPROTO },
+		{ -ETIMEDOUT, ETIMEDOUT }, { -EIO, EIO },
+		{ -ENOMEDIUM, ENOMEDIUM }, { -EPROTO, EPROTO },
+	};
+	struct scard_vproxy_msg req;
+	struct client_op op;
+	uint32_t err, state;
+	size_t i;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, client_start(&op, self->fd,
+					  IOCTL_SMARTCARD_POWER,
+					  SCARD_WARM_RESET));
+		ASSERT_EQ(0, expect_req(self->vc.fd, SCARD_VPROXY_POWER, &req,
+					self->p, 2000));
+		ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req,
+						cases[i].card, NULL, 0));
+		EXPECT_EQ(cases[i].want, client_join(&op))
+			TH_LOG("card answered %d", cases[i].card);
+		ASSERT_EQ(0, scard_t_state(self->fd, &state));
+		EXPECT_EQ(SCARD_PRESENT, state);
+		/* Synchronous: GET_LAST_ERROR is untouched. */
+		ASSERT_EQ(0, scard_t_last_error(self->fd, &err));
+		EXPECT_EQ(0u, err);
+	}
+}
+
+/*
+ * GET_LAST_ERROR says EINPROGRESS while any overlapped operation of the
+ * file pends, even after another one completed.
+ */
+TEST_F(hand, last_error_while_transmit_pends)
+{
+	struct scard_vproxy_msg req;
+	struct pollfd pfd;
+	uint8_t out[64];
+	uint32_t err;
+	int fd2;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, write_select(fd2));
+	ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req, self->p,
+				2000));
+	EXPECT_EQ(EINPROGRESS, scard_t_dioc(fd2, IOCTL_SMARTCARD_IS_ABSENT,
+					    NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 0));
+	pfd = (struct pollfd){ .fd = fd2, .events = POLLPRI };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	ASSERT_EQ(0, scard_t_last_error(fd2, &err));
+	EXPECT_EQ(EINPROGRESS, err) TH_LOG("IS_ABSENT done, TRANSMIT pending");
+
+	/* Now the TRANSMIT completes; IS_PRESENT pends in its turn. */
+	EXPECT_EQ(EINPROGRESS, scard_t_dioc(fd2, IOCTL_SMARTCARD_IS_PRESENT,
+					    NULL, 0, NULL, 0, NULL));
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, sw_ok, 2));
+	pfd = (struct pollfd){ .fd = fd2, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	ASSERT_EQ(0, scard_t_last_error(fd2, &err));
+	EXPECT_EQ(EINPROGRESS, err) TH_LOG("TRANSMIT done, IS_PRESENT pending");
+	EXPECT_EQ(10, read(fd2, out, sizeof(out)));
+	ASSERT_EQ(0, scard_vproxy_card_event(self->vc.fd, 1));
+	pfd = (struct pollfd){ .fd = fd2, .events = POLLPRI };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	ASSERT_EQ(0, scard_t_last_error(fd2, &err));
+	EXPECT_EQ(0u, err);
+	close(fd2);
+}
+
+/* EOVERFLOW reports the size needed, by ioctl and by read() (FIONREAD). */
+TEST_F(hand, eoverflow_reports_size)
+{
+	static const uint8_t read98[] = { 0x00, 0xB0, 0x00, 0x00, 98 };
+	uint8_t in[8 + sizeof(read98)], out[8 + 100];
+	struct pollfd pfd;
+	uint32_t n, got = 0;
+	int fd2, avail = -1;
+
+	ASSERT_EQ(0, card_start(&self->vc));
+	ASSERT_EQ(0, scard_t_specific(self->fd));
+	n = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, read98, sizeof(read98));
+	EXPECT_EQ(EOVERFLOW, scard_t_dioc(self->fd, IOCTL_SMARTCARD_TRANSMIT,
+					  in, n, out, 8 + 2, &got));
+	EXPECT_EQ(8u + 100, got);
+	EXPECT_EQ(0, scard_t_dioc(self->fd, IOCTL_SMARTCARD_TRANSMIT, in, n,
+				  out, got, &got));
+	EXPECT_EQ(8u + 100, got);
+
+	/* write()/read(): a short read() keeps the reply; FIONREAD sizes it. */
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(0, ioctl(fd2, FIONREAD, &avail));
+	EXPECT_EQ(0, avail);
+	ASSERT_EQ((ssize_t)n, write(fd2, in, n));
+	pfd = (struct pollfd){ .fd = fd2, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	ASSERT_EQ(0, ioctl(fd2, FIONREAD, &avail));
+	EXPECT_EQ(108, avail);
+	EXPECT_EQ(-1, read(fd2, out, 10));
+	EXPECT_EQ(EOVERFLOW, errno);
+	ASSERT_EQ(0, ioctl(fd2, FIONREAD, &avail));
+	EXPECT_EQ(108, avail);
+	EXPECT_EQ(108, read(fd2, out, sizeof(out)));
+	EXPECT_EQ(0x90, out[106]);
+	ASSERT_EQ(0, ioctl(fd2, FIONREAD, &avail));
+	EXPECT_EQ(0, avail);
+	close(fd2);
+}
+
+/* A read-only file watches the reader; it cannot drive the card. */
+TEST_F(hand, read_only_file_watches)
+{
+	uint8_t in[8 + sizeof(select_apdu)], out[64];
+	struct scard_perf_cntr perf;
+	uint32_t minor = SCARD_COLD_RESET, mask = SCARD_PROTOCOL_T0, v;
+	uint32_t attr[2] = { SCARD_ATTR_SUPRESS_T1_IFS_REQUEST, 1 };
+	uint32_t tag = SCARD_ATTR_VENDOR_NAME, n;
+	int ro;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	ro = open(self->vc.dev, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, ro);
+	n = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, select_apdu,
+			    sizeof(select_apdu));
+	EXPECT_EQ(EBADF, scard_t_dioc(ro, IOCTL_SMARTCARD_POWER, &minor, 4,
+				      out, sizeof(out), NULL));
+	EXPECT_EQ(EBADF, scard_t_dioc(ro, IOCTL_SMARTCARD_SET_PROTOCOL, &mask,
+				      4, out, 4, NULL));
+	EXPECT_EQ(EBADF, scard_t_dioc(ro, IOCTL_SMARTCARD_TRANSMIT, in, n,
+				      out, sizeof(out), NULL));
+	EXPECT_EQ(EBADF, scard_t_dioc(ro, IOCTL_SMARTCARD_SET_ATTRIBUTE, attr,
+				      8, NULL, 0, NULL));
+	EXPECT_EQ(EBADF, scard_t_dioc(ro, IOCTL_SMARTCARD_EJECT, NULL, 0,
+				      NULL, 0, NULL));
+	EXPECT_EQ(EBADF, scard_t_dioc(ro, IOCTL_SMARTCARD_SWALLOW, NULL, 0,
+				      NULL, 0, NULL));
+	EXPECT_EQ(EBADF, scard_t_dioc(ro, IOCTL_SMARTCARD_CONFISCATE, NULL, 0,
+				      NULL, 0, NULL));
+	EXPECT_EQ(EBADF, scard_t_dioc(ro, IOCTL_CCID_ESCAPE, NULL, 0, out,
+				      sizeof(out), NULL));
+	EXPECT_EQ(-1, write(ro, in, n));
+	EXPECT_EQ(EBADF, errno);
+
+	EXPECT_EQ(0, scard_t_state(ro, &v));
+	EXPECT_EQ(SCARD_SPECIFIC, v);
+	EXPECT_EQ(0, scard_t_dioc(ro, IOCTL_SMARTCARD_GET_ATTRIBUTE, &tag, 4,
+				  out, sizeof(out), NULL));
+	EXPECT_EQ(0, scard_t_dioc(ro, IOCTL_SMARTCARD_IS_PRESENT, NULL, 0,
+				  NULL, 0, NULL));
+	EXPECT_EQ(EINPROGRESS, scard_t_dioc(ro, IOCTL_SMARTCARD_IS_ABSENT,
+					    NULL, 0, NULL, 0, NULL));
+	EXPECT_EQ(0, scard_t_last_error(ro, &v));
+	EXPECT_EQ(EINPROGRESS, v);
+	EXPECT_EQ(0, scard_t_dioc(ro, IOCTL_SMARTCARD_GET_PERF_CNTR, NULL, 0,
+				  &perf, sizeof(perf), NULL));
+	close(ro);
+}
+
+/*
+ * After the card side is closed: a reply completed before can be read
+ * once, then read() says ENODEV; a TRANSMIT pending at the unplug reads
+ * ENODEV at once, never EAGAIN after poll() said EPOLLHUP.
+ */
+TEST_F(hand, read_after_gone_completed_reply)
+{
+	struct pollfd pfd;
+	uint8_t out[64];
+	int fd2;
+
+	ASSERT_EQ(0, card_start(&self->vc));
+	ASSERT_EQ(0, scard_t_specific(self->fd));
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, write_select(fd2));
+	pfd = (struct pollfd){ .fd = fd2, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	card_destroy(&self->vc);
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	EXPECT_EQ(POLLIN | POLLHUP | POLLERR, pfd.revents);
+	EXPECT_EQ(10, read(fd2, out, sizeof(out)));
+	EXPECT_EQ(-1, read(fd2, out, sizeof(out)));
+	EXPECT_EQ(ENODEV, errno);
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLHUP | POLLERR, pfd.revents);
+	close(fd2);
+}
+
+TEST_F(hand, read_after_gone_pending_transmit)
+{
+	struct scard_vproxy_msg req;
+	struct pollfd pfd;
+	uint8_t out[64];
+	uint32_t err;
+	double t0;
+	int fd2, fd3, i;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	fd3 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd3);
+	ASSERT_EQ(0, write_select(fd2));
+	ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req, self->p,
+				2000));
+	/* fd3's TRANSMIT waits for the reader behind fd2's. */
+	ASSERT_EQ(0, write_select(fd3));
+	usleep(50000);
+	t0 = now_s();
+	card_destroy(&self->vc);
+	for (i = 0; i < 100; i++) {
+		pfd = (struct pollfd){ .fd = fd2, .events = POLLIN };
+		ASSERT_EQ(1, poll(&pfd, 1, 2000));
+		ASSERT_TRUE(pfd.revents & POLLHUP);
+		EXPECT_EQ(-1, read(fd2, out, sizeof(out)));
+		ASSERT_EQ(ENODEV, errno) TH_LOG("read %d after EPOLLHUP", i);
+	}
+	/* The TRANSMIT itself ended with the card side, not 6 s later. */
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, scard_t_last_error(fd2, &err));
+		if (err != EINPROGRESS)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(ENODEV, err);
+	pfd = (struct pollfd){ .fd = fd3, .events = POLLIN };
+	EXPECT_EQ(1, poll(&pfd, 1, 2000));
+	EXPECT_EQ(-1, read(fd3, out, sizeof(out)));
+	EXPECT_EQ(ENODEV, errno);
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, scard_t_last_error(fd3, &err));
+		if (err != EINPROGRESS)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(ENODEV, err);
+	EXPECT_GT(1.0, now_s() - t0);
+	close(fd3);
+	close(fd2);
+}
+
+TEST_F(hand, read_after_gone_failed_transmit)
+{
+	struct pollfd pfd;
+	uint8_t out[64];
+	uint32_t err;
+	int fd2;
+
+	/* Not SPECIFIC: the TRANSMIT fails with EBADFD. */
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, write_select(fd2));
+	pfd = (struct pollfd){ .fd = fd2, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	card_destroy(&self->vc);
+	EXPECT_EQ(-1, read(fd2, out, sizeof(out)));
+	EXPECT_EQ(ENODEV, errno);
+	ASSERT_EQ(0, scard_t_last_error(fd2, &err));
+	EXPECT_EQ(EBADFD, err);
+	close(fd2);
+}
+
+/* An APDU-level reader gets the parameters, never PPS bytes as an APDU. */
+TEST_F(hand, no_pps_to_apdu_reader)
+{
+	/* TA1 = 13: Fi 372, Di 4, which needs a PPS. */
+	static const uint8_t atr_ta1[] = { 0x3B, 0x10, 0x13 };
+	struct scard_vproxy_msg req;
+	struct client_op op;
+	struct scard_vproxy_params prm;
+	int n;
+
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_POWER,
+				  SCARD_COLD_RESET));
+	ASSERT_EQ(0, expect_req(self->vc.fd, SCARD_VPROXY_POWER, &req,
+				self->p, 2000));
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, atr_ta1,
+					sizeof(atr_ta1)));
+	ASSERT_EQ(0, client_join(&op));
+	ASSERT_EQ(0, client_start(&op, self->fd, IOCTL_SMARTCARD_SET_PROTOCOL,
+				  SCARD_PROTOCOL_T0));
+	n = read_req(self->vc.fd, &req, self->p, MAX_PAYLOAD, 2000);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(SCARD_VPROXY_PARAMS, req.type)
+		TH_LOG("got %s", scard_vproxy_type_name(req.type));
+	if (req.type == SCARD_VPROXY_PARAMS && n == sizeof(prm)) {
+		memcpy(&prm, self->p, sizeof(prm));
+		EXPECT_EQ(3, prm.di);
+	}
+	scard_vproxy_reply(self->vc.fd, &req, 0, NULL, 0);
+	EXPECT_EQ(0, client_join(&op));
 }
 
 /* --- creation arguments ----------------------------------------------- */

@@ -6,6 +6,20 @@
 export PATH=/scard/bin:/bin:/sbin:/usr/bin:/usr/sbin
 export SCARD_IN_VM=1
 
+# scard.only=pat,pat on the kernel command line: only the suites whose
+# name matches one of the shell patterns (tools/testing/vm/run-tests).
+SCARD_ONLY=$(sed -n 's/.*scard\.only=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+wanted() { # suite name
+	[ -z "$SCARD_ONLY" ] && return 0
+	set -f
+	for pat in $SCARD_ONLY; do
+		# shellcheck disable=SC2254
+		case "$1" in $pat) set +f; return 0 ;; esac
+	done
+	set +f
+	return 1
+}
+
 # settings file (kselftest convention: timeout=N), default 300 s
 suite_timeout() {
 	t=$(sed -n 's/^timeout=//p' "$1/settings" 2>/dev/null | head -n1)
@@ -15,6 +29,7 @@ suite_timeout() {
 run_suite() { # kind/name timeout command...
 	name=$1 t=$2
 	shift 2
+	wanted "$name" || return 0
 	echo "# scard-suite: $name"
 	echo "scard-tests: start $name" >/dev/console
 	timeout -s KILL "$t" "$@" </dev/null 2>/tmp/stderr
@@ -36,6 +51,7 @@ if grep -qw scard_kunit /tmp/scard-loaded-modules 2>/dev/null; then
 		[ -r "$d/results" ] || continue
 		n=$((n + 1))
 		s=$(basename "$d")
+		wanted "kunit/$s" || continue
 		echo "# scard-suite: kunit/$s"
 		cat "$d/results"
 		echo "# scard-suite-exit: 0"
