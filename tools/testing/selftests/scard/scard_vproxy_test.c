@@ -700,30 +700,52 @@ FIXTURE(abuse) {
 	uint8_t *p;
 };
 
-FIXTURE_SETUP(abuse)
+/*
+ * The setup of the fixtures whose card is played by hand: an APDU-level
+ * reader with a card, a file open on it, a payload buffer. Returns 0, or
+ * an errno (ENODEV: no vproxy, skip).
+ */
+static int by_hand_setup(struct vcard *vc, int *fd, uint8_t **p,
+			 uint32_t timeout_ms)
 {
 	int ret;
 
-	self->fd = -1;
-	self->vc.fd = -1;
-	self->p = NULL;
+	*fd = -1;
+	vc->fd = -1;
+	*p = NULL;
 	if (!vproxy_usable())
+		return ENODEV;
+	ret = card_create(vc, SCARD_VPROXY_LEVEL_APDU,
+			  SCARD_VPROXY_FLAG_CARD_PRESENT, timeout_ms);
+	if (ret)
+		return ret;
+	*fd = open(vc->dev, O_RDWR);
+	if (*fd < 0)
+		return errno;
+	*p = malloc(MAX_PAYLOAD);
+	return *p ? 0 : ENOMEM;
+}
+
+static void by_hand_teardown(struct vcard *vc, int fd, uint8_t *p)
+{
+	if (fd >= 0)
+		close(fd);
+	card_destroy(vc);
+	free(p);
+}
+
+FIXTURE_SETUP(abuse)
+{
+	int ret = by_hand_setup(&self->vc, &self->fd, &self->p, 200);
+
+	if (ret == ENODEV)
 		SKIP(return, "no %s or not root", SCARD_VPROXY_CTL_PATH);
-	ret = card_create(&self->vc, SCARD_VPROXY_LEVEL_APDU,
-			  SCARD_VPROXY_FLAG_CARD_PRESENT, 200);
-	ASSERT_EQ(0, ret) TH_LOG("create: %s", strerror(ret));
-	self->fd = open(self->vc.dev, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	self->p = malloc(MAX_PAYLOAD);
-	ASSERT_NE(NULL, self->p);
+	ASSERT_EQ(0, ret) TH_LOG("setup: %s", strerror(ret));
 }
 
 FIXTURE_TEARDOWN(abuse)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	card_destroy(&self->vc);
-	free(self->p);
+	by_hand_teardown(&self->vc, self->fd, self->p);
 }
 
 /* The card process dies while the kernel waits for its answer. */
@@ -975,28 +997,16 @@ FIXTURE(hand) {
 
 FIXTURE_SETUP(hand)
 {
-	int ret;
+	int ret = by_hand_setup(&self->vc, &self->fd, &self->p, 30000);
 
-	self->fd = -1;
-	self->vc.fd = -1;
-	self->p = NULL;
-	if (!vproxy_usable())
+	if (ret == ENODEV)
 		SKIP(return, "no %s or not root", SCARD_VPROXY_CTL_PATH);
-	ret = card_create(&self->vc, SCARD_VPROXY_LEVEL_APDU,
-			  SCARD_VPROXY_FLAG_CARD_PRESENT, 30000);
-	ASSERT_EQ(0, ret) TH_LOG("create: %s", strerror(ret));
-	self->fd = open(self->vc.dev, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	self->p = malloc(MAX_PAYLOAD);
-	ASSERT_NE(NULL, self->p);
+	ASSERT_EQ(0, ret) TH_LOG("setup: %s", strerror(ret));
 }
 
 FIXTURE_TEARDOWN(hand)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	card_destroy(&self->vc);
-	free(self->p);
+	by_hand_teardown(&self->vc, self->fd, self->p);
 }
 
 /* Cold reset and T=0 with the well-behaved card thread, then by hand. */
