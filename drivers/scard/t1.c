@@ -348,7 +348,7 @@ static int scard_t1_exchange(struct scard_t1_xchg *x)
 }
 
 /* What a failed exchange means: a recovery step, or the end. */
-static int scard_t1_xfer_error(int ret)
+static int scard_t1_xfer_error(struct scard_t1_xchg *x, int ret)
 {
 	switch (ret) {
 	case -EBADMSG:
@@ -358,6 +358,8 @@ static int scard_t1_xfer_error(int ret)
 	case -EOVERFLOW:
 		return SCARD_T1_BAD_BLOCK;
 	default:
+		/* The exchange ends here, the card maybe halfway through. */
+		x->t1->resynch_first = true;
 		return ret;
 	}
 }
@@ -505,7 +507,7 @@ static int scard_t1_resynch(struct scard_t1_xchg *x)
 				scard_t1_xchg_start(x);
 				return 0;
 			}
-		} else if (scard_t1_xfer_error(ret) < 0) {
+		} else if (scard_t1_xfer_error(x, ret) < 0) {
 			return ret;
 		}
 		t1->errors++;
@@ -554,15 +556,10 @@ static int scard_t1_run(struct scard_t1_xchg *x)
 		if (++x->blocks > SCARD_T1_MAX_BLOCKS)
 			return -EPROTO;
 		ret = scard_t1_exchange(x);
-		if (ret) {
-			ret = scard_t1_xfer_error(ret);
-			if (ret < 0) {
-				x->t1->resynch_first = true;
-				return ret;
-			}
-		} else {
+		if (ret)
+			ret = scard_t1_xfer_error(x, ret);
+		else
 			ret = scard_t1_receive(x);
-		}
 		if (ret < 0)
 			return ret;
 		switch (ret) {
@@ -574,7 +571,7 @@ static int scard_t1_run(struct scard_t1_xchg *x)
 			scard_t1_set_tx(x, SCARD_T1_S_RESP(SCARD_T1_S_ABORT),
 					NULL, 0);
 			ret = scard_t1_exchange(x);
-			if (ret && scard_t1_xfer_error(ret) < 0)
+			if (ret && scard_t1_xfer_error(x, ret) < 0)
 				return ret;
 			return -ECANCELED;
 		default:
