@@ -3,7 +3,8 @@
 #
 # Host-side checks of the scard user-space pieces; prints TAP (plan at the
 # end) and exits 1 if any check failed. Called by `make -C tools/testing/host
-# run` with REPO and BUILD set.
+# run` with REPO and BUILD set. FUZZ_CHECK_SECONDS (15) is how long each fuzz
+# target runs.
 
 REPO=${REPO:-$(cd "$(dirname "$0")/../../.." && pwd)}
 BUILD=${BUILD:-$REPO/tools/testing/host/build}
@@ -247,6 +248,41 @@ if [ -n "$KSFT_INCLUDE" ] || [ -f /var/cache/scard/ksft-include/kselftest_harnes
 	fi
 else
 	skip "kselftests" "no kselftest_harness.h (set KSFT_INCLUDE)"
+fi
+
+# --- fuzz targets ------------------------------------------------------------
+# A short pass of every libFuzzer target (tools/testing/fuzz): the parsers
+# and protocol engines of drivers/scard under ASan and UBSan. `make fuzz`
+# runs them for longer.
+FUZZ=$REPO/tools/testing/fuzz
+FUZZ_BUILD=$BUILD/fuzz
+fuzz_secs=${FUZZ_CHECK_SECONDS:-15}
+echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + n; }' \
+	>"$BUILD/fuzz_probe.c"
+if have clang && clang -fsanitize=fuzzer,address,undefined \
+	-o "$BUILD/fuzz_probe" "$BUILD/fuzz_probe.c" >/dev/null 2>&1; then
+	check "fuzz: targets build from drivers/scard (-Wall -Wextra -Werror)" \
+		make -s -C "$FUZZ" BUILD="$FUZZ_BUILD"
+	for t in $(make -s --no-print-directory -C "$FUZZ" print-targets); do
+		if [ ! -x "$FUZZ_BUILD/fuzz_$t" ]; then
+			notok "fuzz: $t (not built)"
+			continue
+		fi
+		REPO=$REPO BUILD=$FUZZ_BUILD FUZZ_LOG=$FUZZ_BUILD/log \
+			sh "$FUZZ/run.sh" "$fuzz_secs" "$t" >"$LOG" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ]; then
+			ok "fuzz: $t, $fuzz_secs s without a crash"
+		else
+			notok "fuzz: $t, $fuzz_secs s without a crash"
+		fi
+		sed -e 's/^/# /' "$LOG"
+		# The sanitizer's or FUZZ_CHECK's report, and the input kept.
+		[ $rc -eq 0 ] || sed -n -e '/ERROR\|runtime error\|FUZZ_CHECK\|deadly/,$p' \
+			"$FUZZ_BUILD/log/$t.log" | head -n 40 | sed -e 's/^/#   /'
+	done
+else
+	skip "fuzz" "no clang with libFuzzer (install clang and libclang-rt-14-dev)"
 fi
 
 # --- Documentation ---------------------------------------------------------

@@ -10,6 +10,8 @@ pkgs=(
 	# toolchain and build of modules / user space
 	gcc g++ make libc6-dev python3 git libpcsclite-dev pkg-config valgrind
 	python3-docutils
+	# libFuzzer targets of tools/testing/fuzz (clang 14, ASan, UBSan)
+	clang libclang-rt-14-dev
 	# kernel builds (debug 6.12 kernel and out-of-tree modules for both)
 	linux-source-6.12 linux-headers-amd64 linux-image-amd64
 	bc bison flex libelf-dev libssl-dev dwarves kmod xz-utils zstd sparse
