@@ -109,6 +109,21 @@ static inline void fuzz_touch(const void *buf, size_t len)
 }
 
 /*
+ * What the exchange functions promise about the response length they set:
+ * within the buffer on success, the size needed on -EOVERFLOW, 0 on any
+ * other error.
+ */
+static inline void fuzz_check_resp_len(int ret, size_t len, size_t size)
+{
+	if (!ret)
+		FUZZ_CHECK(len <= size);
+	else if (ret == -EOVERFLOW)
+		FUZZ_CHECK(len > size);
+	else
+		FUZZ_CHECK(!len);
+}
+
+/*
  * Response buffer sizes worth trying: none, too small for a status word,
  * the short APDU limits and one past them, and room for anything.
  */

@@ -72,14 +72,6 @@ static const struct scard_reader_ops fuzz_char_ops = {
 	.recv = fuzz_char_recv,
 };
 
-static void fuzz_char_check(int ret, size_t len, size_t size)
-{
-	if (!ret)
-		FUZZ_CHECK(len <= size);
-	else if (ret == -EOVERFLOW)
-		FUZZ_CHECK(len > size);
-}
-
 static void fuzz_char_t1(struct scard_reader *rdr, const u8 *apdu,
 			 size_t apdu_len, u8 *resp, size_t resp_size,
 			 bool suppress_ifs)
@@ -95,7 +87,7 @@ static void fuzz_char_t1(struct scard_reader *rdr, const u8 *apdu,
 	scard_t1_init(&rdr->t1, &rdr->params, bwt_ms, suppress_ifs);
 	ret = scard_t1_transceive(&rdr->t1, scard_char_t1_block, rdr, apdu,
 				  apdu_len, resp, resp_size, &resp_len);
-	fuzz_char_check(ret, resp_len, resp_size);
+	fuzz_check_resp_len(ret, resp_len, resp_size);
 }
 
 static void fuzz_char_pps(struct scard_reader *rdr, const u8 *req,
@@ -151,12 +143,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	case 0:
 		ret = scard_t0_transmit(rdr, scard_char_t0_xfr, cmd, cmd_len,
 					resp, resp_size, &resp_len);
-		fuzz_char_check(ret, resp_len, resp_size);
+		fuzz_check_resp_len(ret, resp_len, resp_size);
 		break;
 	case 1:
 		ret = scard_char_t0_xfr(rdr, cmd, cmd_len, resp, resp_size,
 					&resp_len);
-		fuzz_char_check(ret, resp_len, resp_size);
+		fuzz_check_resp_len(ret, resp_len, resp_size);
 		if (!ret)
 			FUZZ_CHECK(resp_len >= 2);
 		break;

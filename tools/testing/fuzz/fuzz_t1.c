@@ -132,12 +132,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		ret = scard_t1_transceive(&t1, fuzz_t1_block, &card, apdu,
 					  apdu_len, resp, resp_size,
 					  &resp_len);
-		if (!ret)
-			FUZZ_CHECK(resp_len <= resp_size);
-		else if (ret == -EOVERFLOW)
-			FUZZ_CHECK(resp_len > resp_size);
-		else
-			FUZZ_CHECK(!resp_len);
+		fuzz_check_resp_len(ret, resp_len, resp_size);
 		FUZZ_CHECK(t1.ifsc >= 1 && t1.ifsc <= SCARD_T1_MAX_INF);
 		FUZZ_CHECK(t1.ns <= 1 && t1.nr <= 1);
 	}
