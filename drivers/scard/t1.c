@@ -612,10 +612,11 @@ int scard_t1_transceive(struct scard_t1 *t1, scard_t1_block_fn xfer,
 	struct scard_t1_xchg *x;
 	int ret;
 
+	if (resp_len)
+		*resp_len = 0;
 	if (!t1 || !xfer || !apdu || !apdu_len || apdu_len > SCARD_MAX_APDU ||
 	    (!resp && resp_size) || !resp_len)
 		return -EINVAL;
-	*resp_len = 0;
 	if (t1->broken)
 		return -EPROTO;
 

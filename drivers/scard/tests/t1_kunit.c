@@ -1554,6 +1554,10 @@ static void scard_t1_transceive_extended_5000(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, resp, rdata, rn);
 }
 
+/*
+ * Bad arguments: -EINVAL, and the response length is 0 as on every error
+ * but -EOVERFLOW (the fuzz target charlvl found it left alone).
+ */
 static void scard_t1_transceive_bad_args(struct kunit *test)
 {
 	static u8 big[1];
@@ -1562,19 +1566,25 @@ static void scard_t1_transceive_bad_args(struct kunit *test)
 	size_t len;
 
 	t1_setup(&t1, 32, 254, false, true);
+	len = 12345;
 	KUNIT_EXPECT_EQ(test, scard_t1_transceive(&t1, t1_fake, NULL,
 						  t1_select, 0, resp,
 						  sizeof(resp), &len),
 			-EINVAL);
+	KUNIT_EXPECT_EQ(test, len, 0);
+	len = 12345;
 	KUNIT_EXPECT_EQ(test, scard_t1_transceive(&t1, t1_fake, NULL,
 						  big, SCARD_MAX_APDU + 1,
 						  resp, sizeof(resp), &len),
 			-EINVAL);
+	KUNIT_EXPECT_EQ(test, len, 0);
+	len = 12345;
 	KUNIT_EXPECT_EQ(test, scard_t1_transceive(&t1, NULL, NULL,
 						  t1_select,
 						  sizeof(t1_select), resp,
 						  sizeof(resp), &len),
 			-EINVAL);
+	KUNIT_EXPECT_EQ(test, len, 0);
 	KUNIT_EXPECT_EQ(test, scard_t1_transceive(&t1, t1_fake, NULL,
 						  t1_select,
 						  sizeof(t1_select), resp,
