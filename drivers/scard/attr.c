@@ -8,6 +8,7 @@
  * strings carry no trailing NUL.
  */
 
+#include <linux/scard_proto.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -87,8 +88,11 @@ static int scard_attr_number(const struct scard_reader *rdr,
 		*val = caps->protocols;
 		break;
 	case SCARD_ATTR_DEFAULT_CLK:
-	case SCARD_ATTR_CURRENT_CLK:
 		*val = caps->default_clk;
+		break;
+	case SCARD_ATTR_CURRENT_CLK:
+		/* The clock pps.c chose for the Fi in force (Fd until then). */
+		*val = scard_pps_clk_khz(caps, specific ? v->params.fi : 1);
 		break;
 	case SCARD_ATTR_MAX_CLK:
 		*val = caps->max_clk;

@@ -13,9 +13,9 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
-#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <linux/scard_proto.h>
 
 #include "ccid_msg.h"
 #include "compat.h"
@@ -567,44 +567,36 @@ int scard_ccid_parse_slot_change(const u8 *buf, size_t len,
 }
 EXPORT_SYMBOL_GPL(scard_ccid_parse_slot_change);
 
-/* ISO/IEC 7816-3 table 7: Fi by TA1 high nibble, 0 for RFU. */
-static const u16 ccid_fi_table[16] = {
-	372, 372, 558, 744, 1116, 1488, 1860, 0,
-	0, 512, 768, 1024, 1536, 2048, 0, 0,
-};
-
 /**
  * scard_ccid_wait_ms() - the card's waiting time under @params, in ms
  * @params: protocol parameters in force
  * @clock_khz: the clock the reader drives the card with (0: 4000 kHz)
  *
- * T=0: WT = WI x 960 x Fi / f (ISO/IEC 7816-3 10.2). T=1: BWT = 11 etu +
- * 2^BWI x 960 x 372 / f (11.4.3). Rounded up to whole milliseconds; the
- * caller adds its own margin for the reader and the bus.
+ * The T=0 waiting time WT (scard_t0_wt_us()) or the T=1 block waiting
+ * time BWT (scard_t1_bwt_us()), from drivers/scard/timing.c, rounded up to
+ * whole milliseconds: how long the reader may wait for the card within
+ * one XfrBlock. The caller adds its own margin for the reader and the bus.
  *
+ * Context: any context.
  * Return: the waiting time in milliseconds, or 0 when @params names
  * neither T=0 nor T=1.
  */
 unsigned int scard_ccid_wait_ms(const struct scard_params *params,
 				u32 clock_khz)
 {
-	u32 fi = ccid_fi_table[params->fi & 0x0f] ?: 372;
-	u64 cycles;
-
-	if (!clock_khz)
-		clock_khz = 4000;
+	u32 us;
 
 	switch (params->protocol) {
 	case SCARD_PROTOCOL_T0:
-		cycles = (u64)(params->wi ?: 10) * 960 * fi;
+		us = scard_t0_wt_us(params, clock_khz);
 		break;
 	case SCARD_PROTOCOL_T1:
-		cycles = ((u64)1 << min_t(u8, params->bwi, 9)) * 960 * 372 +
-			 11 * fi;
+		us = scard_t1_bwt_us(params, clock_khz);
 		break;
 	default:
 		return 0;
 	}
-	return div_u64(cycles + clock_khz - 1, clock_khz);
+	/* Not DIV_ROUND_UP(): @us may be U32_MAX. */
+	return us / 1000 + !!(us % 1000);
 }
 EXPORT_SYMBOL_GPL(scard_ccid_wait_ms);

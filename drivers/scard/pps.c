@@ -93,8 +93,9 @@ static u32 scard_pps_clk(const struct scard_reader_caps *caps, u8 fi,
  * exceed fmax for @fi; a clock of 0 is unknown and 4000 kHz
  * (SCARD_DEFAULT_CLK_KHZ) is assumed when both are 0. When neither fits,
  * the lower known clock is returned: the card had to accept it for the
- * ATR. This is the clock scard_pps_select() assumes, and the value for
- * SCARD_ATTR_CURRENT_CLK.
+ * ATR. This is the clock scard_pps_select() assumes, and the value of
+ * SCARD_ATTR_CURRENT_CLK for the Fi in force (Fd, index 1, until
+ * SET_PROTOCOL).
  *
  * Context: any context.
  * Return: the clock in kHz, never 0.

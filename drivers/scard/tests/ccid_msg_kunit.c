@@ -731,7 +731,7 @@ static void scard_ccid_msg_parse_slot_change_bad_nslots(struct kunit *test)
 			-EINVAL);
 }
 
-/* Waiting times */
+/* Waiting times: the values of drivers/scard/timing.c, in ms */
 
 static void scard_ccid_msg_wait_ms_t0_default(struct kunit *test)
 {
@@ -751,6 +751,28 @@ static void scard_ccid_msg_wait_ms_t1_bwi4(struct kunit *test)
 
 	/* (2^4 x 960 x 372 + 11 x 372) / 4 MHz = 1429.5 ms */
 	KUNIT_EXPECT_EQ(test, scard_ccid_wait_ms(&p, 4000), 1430);
+}
+
+/* BWI goes up to 15 (ISO/IEC 7816-3 11.4.3), not 9. */
+static void scard_ccid_msg_wait_ms_t1_bwi12(struct kunit *test)
+{
+	const struct scard_params p = {
+		.protocol = SCARD_PROTOCOL_T1, .fi = 1, .di = 1, .bwi = 12,
+	};
+
+	/* (2^12 x 960 x 372 + 11 x 372) / 4 MHz = 365691.9 ms */
+	KUNIT_EXPECT_EQ(test, scard_ccid_wait_ms(&p, 4000), 365692);
+}
+
+/* The 11 etu of BWT are etu at the Fi/Di in force: F / D clock cycles. */
+static void scard_ccid_msg_wait_ms_t1_etu_term(struct kunit *test)
+{
+	const struct scard_params p = {
+		.protocol = SCARD_PROTOCOL_T1, .fi = 9, .di = 5, .bwi = 0,
+	};
+
+	/* 11 x 512 / 16 + 960 x 372 cycles = 89.368 ms (not 11 x 512: 91) */
+	KUNIT_EXPECT_EQ(test, scard_ccid_wait_ms(&p, 4000), 90);
 }
 
 static void scard_ccid_msg_wait_ms_bad_protocol(struct kunit *test)
@@ -812,6 +834,8 @@ static struct kunit_case scard_ccid_msg_cases[] = {
 	KUNIT_CASE(scard_ccid_msg_parse_slot_change_bad_nslots),
 	KUNIT_CASE(scard_ccid_msg_wait_ms_t0_default),
 	KUNIT_CASE(scard_ccid_msg_wait_ms_t1_bwi4),
+	KUNIT_CASE(scard_ccid_msg_wait_ms_t1_bwi12),
+	KUNIT_CASE(scard_ccid_msg_wait_ms_t1_etu_term),
 	KUNIT_CASE(scard_ccid_msg_wait_ms_bad_protocol),
 	{}
 };
