@@ -13,19 +13,34 @@
  * The bulk URBs are the driver's own, so that disconnect can poison them
  * and an exchange in progress ends at once with -ENODEV.
  *
+ * Waits: every sleep is killable (the wait for io_mutex interruptible)
+ * and lasts at most CCID_SLEEP_MS, well below the hung-task detector's
+ * 120 s; the wait for an answer restarts with each time extension, for
+ * as long as the reader asks. They all sleep on one wait queue, woken by
+ * the URB completions, ops->cancel, system sleep, suspend and
+ * disconnect. A timeout, a fatal signal, the core cancelling (close()
+ * of the file whose asynchronous TRANSMIT runs) or the system going to
+ * sleep aborts the command on the reader (CCID 5.3.1) within
+ * CCID_ABORT_MS, so the operation ends within a second; the reader stays
+ * in step, since a late answer has an old bSeq. The waits cannot be
+ * freezable: they hold the core's reader lock and io_mutex. See
+ * Documentation/scard/ccid.rst.
+ *
  * Models: drivers/usb/class/cdc-wdm.c, cdc-acm.c, usb-skeleton.c.
  */
 
-#include <linux/completion.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/suspend.h>
 #include <linux/usb.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/scard.h>
 
@@ -41,8 +56,10 @@
 #define CCID_CMD_TIMEOUT_MS	3000	/* status, power off, parameters */
 #define CCID_POWER_TIMEOUT_MS	5000	/* IccPowerOn: activation + ATR */
 #define CCID_OUT_TIMEOUT_MS	5000	/* the bulk OUT stage alone */
-#define CCID_ABORT_TIMEOUT_MS	1000
-#define CCID_MAX_WAIT_MS	300000	/* any one exchange, extensions too */
+#define CCID_ABORT_MS		750	/* the whole Abort sequence */
+#define CCID_ABORT_CTRL_MS	250	/* ... of which the class request */
+#define CCID_MAX_WAIT_MS	300000	/* one wait for one answer */
+#define CCID_SLEEP_MS		10000	/* one sleep */
 #define CCID_MAX_STALE		8	/* stale answers dropped per exchange */
 #define CCID_MAX_ZLP		8	/* empty bulk IN completions tolerated */
 #define CCID_MAX_CHAIN		1024	/* response chaining rounds */
@@ -109,25 +126,33 @@ struct ccid_slot {
  * @max_msg: largest bulk message, header included
  * @quirks: CCID_QUIRK_*
  * @io_mutex: one bulk exchange at a time; protects everything below up to
- *	@in_pipe
+ *	@in_pipe. Taken with ccid_lock(), released with ccid_unlock().
  * @seq: bSeq of the next command
+ * @abort_pending: an exchange cut by suspend left a command to abort
+ * @abort_slot: its bSlot
+ * @abort_seq: its bSeq
  * @out_buf: bulk OUT buffer, @max_msg bytes
  * @in_buf: bulk IN buffer, @max_msg bytes
  * @out_urb: bulk OUT URB
  * @in_urb: bulk IN URB
- * @out_done: @out_urb completed
- * @in_done: @in_urb completed
+ * @out_done: @out_urb completed (set with release semantics)
+ * @in_done: @in_urb completed (set with release semantics)
  * @out_pipe: bulk OUT pipe
  * @in_pipe: bulk IN pipe
+ * @wait: every wait of the driver: woken by the bulk completions, by the
+ *	release of @io_mutex, by ops->cancel and by every change of the flags
+ *	below
  * @int_urb: interrupt IN URB (NotifySlotChange), NULL without endpoint
  * @int_buf: its buffer
  * @int_work: resubmits @int_urb after an error (clears a halt first)
  * @poll_work: polls the slots when there is no interrupt endpoint
  * @rescan_work: asks every slot for its status and reports presence
- * @gone: completed when the interface is going away
+ * @pm_nb: system sleep notifier
  * @lock: protects the flags below (any context)
  * @disconnected: the interface is going away
  * @stopped: suspended or being reset: no interrupt URB, no new I/O
+ * @sleeping: the system is going to sleep (from PM_*_PREPARE to
+ *	PM_POST_*): exchanges in progress are aborted, new ones wait
  * @int_halted: the interrupt endpoint stalled
  * @rescan_power_off: the next rescan powers down active cards
  * @slots: the slots
@@ -142,25 +167,30 @@ struct ccid_dev {
 
 	struct mutex io_mutex;		/* one exchange at a time */
 	u8 seq;
+	bool abort_pending;
+	u8 abort_slot;
+	u8 abort_seq;
 	u8 *out_buf;
 	u8 *in_buf;
 	struct urb *out_urb;
 	struct urb *in_urb;
-	struct completion out_done;
-	struct completion in_done;
+	bool out_done;
+	bool in_done;
 	unsigned int out_pipe;
 	unsigned int in_pipe;
 
+	wait_queue_head_t wait;
 	struct urb *int_urb;
 	u8 *int_buf;
 	struct delayed_work int_work;
 	struct delayed_work poll_work;
 	struct work_struct rescan_work;
-	struct completion gone;
+	struct notifier_block pm_nb;
 
 	spinlock_t lock;		/* the flags below */
 	bool disconnected;
 	bool stopped;
+	bool sleeping;
 	bool int_halted;
 	bool rescan_power_off;
 
@@ -183,54 +213,120 @@ static bool ccid_gone(struct ccid_dev *ccid)
 	return gone;
 }
 
-static bool ccid_can_io(struct ccid_dev *ccid)
+/*
+ * The device's reasons to end an exchange: -ENODEV once it is going away,
+ * -ECANCELED while it is suspended or being reset, and with @sleep_too
+ * while the system is going to sleep; else 0.
+ */
+static int ccid_dev_stop(struct ccid_dev *ccid, bool sleep_too)
 {
 	unsigned long flags;
-	bool ok;
+	int ret = 0;
 
 	spin_lock_irqsave(&ccid->lock, flags);
-	ok = !ccid->disconnected && !ccid->stopped;
+	if (ccid->disconnected)
+		ret = -ENODEV;
+	else if (ccid->stopped || (sleep_too && ccid->sleeping))
+		ret = -ECANCELED;
 	spin_unlock_irqrestore(&ccid->lock, flags);
-	return ok;
+	return ret;
+}
+
+/*
+ * Why the exchange for @rdr must end now: the device's reasons, a fatal
+ * signal (-EINTR) or the core cancelling the operation (-ECANCELED);
+ * else 0. @rdr is NULL for the driver's own commands (presence polling,
+ * rescans), which run in work items: only the device going away or
+ * being suspended ends them, not the system preparing to sleep, so that
+ * the rescan of a resume is not lost.
+ */
+static int ccid_stop_reason(struct ccid_dev *ccid, struct scard_reader *rdr)
+{
+	int ret = ccid_dev_stop(ccid, !!rdr);
+
+	if (ret || !rdr)
+		return ret;
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	return scard_reader_cancelled(rdr) ? -ECANCELED : 0;
 }
 
 static void ccid_bulk_complete(struct urb *urb)
 {
-	complete(urb->context);
+	struct ccid_dev *ccid = urb->context;
+	bool *done = urb == ccid->in_urb ? &ccid->in_done : &ccid->out_done;
+
+	/* Pairs with ccid_wait_over(): the waiter then reads the URB. */
+	smp_store_release(done, true);
+	wake_up_all(&ccid->wait);
+}
+
+/* The condition of ccid_wait(); *@stop is set to the reason to stop. */
+static bool ccid_wait_over(struct ccid_dev *ccid, struct scard_reader *rdr,
+			   bool *done, bool abort, int *stop)
+{
+	/* Acquire: pairs with the release in ccid_bulk_complete(). */
+	if (smp_load_acquire(done))
+		return true;
+	*stop = abort ? ccid_dev_stop(ccid, false) :
+			ccid_stop_reason(ccid, rdr);
+	return *stop;
 }
 
 /*
- * Submit @urb and wait for it, uninterruptibly but at most @timeout
- * jiffies: an exchange that has started must be finished or aborted
- * before the next one, or the reader and the driver lose step.
+ * Wait until *@done or @deadline, in killable sleeps of at most
+ * CCID_SLEEP_MS, ending early for ccid_stop_reason(). The Abort sequence
+ * (@abort) sleeps uninterruptibly, since the fatal signal that may have
+ * led to it is still pending; only the device going away or being
+ * suspended ends it early, and its deadline is short.
+ *
+ * Return: 0 once *@done, -ETIMEDOUT, or the reason to stop.
  */
-static int ccid_submit_wait(struct ccid_dev *ccid, struct urb *urb,
-			    struct completion *done, unsigned long timeout)
+static int ccid_wait(struct ccid_dev *ccid, struct scard_reader *rdr,
+		     bool *done, unsigned long deadline, bool abort)
 {
-	bool expired = false;
+	int stop = 0;
+	long left;
+
+	/* Acquire: pairs with the release in ccid_bulk_complete(). */
+	while (!smp_load_acquire(done)) {
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			return -ETIMEDOUT;
+		left = min_t(long, left, msecs_to_jiffies(CCID_SLEEP_MS));
+		if (abort) {
+			wait_event_timeout(ccid->wait,
+					   ccid_wait_over(ccid, rdr, done, true,
+							  &stop),
+					   left);
+		} else if (wait_event_killable_timeout(ccid->wait,
+						       ccid_wait_over(ccid, rdr,
+								      done,
+								      false,
+								      &stop),
+						       left) < 0) {
+			return -EINTR;
+		}
+		if (stop)
+			return stop;
+	}
+	return 0;
+}
+
+/* The errno for a bulk URB that completed with a non-zero status. */
+static int ccid_urb_error(struct ccid_dev *ccid, struct urb *urb)
+{
 	int ret;
 
-	reinit_completion(done);
-	ret = usb_submit_urb(urb, GFP_KERNEL);
-	if (ret)
-		return ret == -EPERM || ret == -ENODEV ? -ENODEV : ret;
-
-	if (!wait_for_completion_timeout(done, max(timeout, 1UL))) {
-		usb_kill_urb(urb);
-		expired = true;
-	}
-
 	switch (urb->status) {
-	case 0:
-		return 0;
 	case -ENOENT:
 	case -ECONNRESET:
 	case -ESHUTDOWN:
 	case -ENODEV:
-		if (ccid_gone(ccid))
-			return -ENODEV;
-		if (expired)
-			return -ETIMEDOUT;
+		/* Killed: by disconnect, suspend or reset? */
+		ret = ccid_dev_stop(ccid, false);
+		if (ret)
+			return ret;
 		fallthrough;
 	case -EPROTO:
 	case -EILSEQ:
@@ -239,8 +335,8 @@ static int ccid_submit_wait(struct ccid_dev *ccid, struct urb *urb,
 		 * An unplugged device fails the transfer before the hub
 		 * driver has seen it go: give disconnect a moment to tell.
 		 */
-		if (wait_for_completion_timeout(&ccid->gone,
-						msecs_to_jiffies(CCID_GONE_WAIT_MS)))
+		if (wait_event_killable_timeout(ccid->wait, ccid_gone(ccid),
+						msecs_to_jiffies(CCID_GONE_WAIT_MS)) > 0)
 			return -ENODEV;
 		return -EIO;
 	case -EPIPE:
@@ -253,18 +349,51 @@ static int ccid_submit_wait(struct ccid_dev *ccid, struct urb *urb,
 }
 
 /*
- * Abort the command @slot/@seq after a timeout: control ABORT, then the
- * bulk Abort with the same bSlot/bSeq, then read until its SlotStatus
- * (CCID 5.3.1). QEMU STALLs the control request and fails the bulk Abort
- * as not supported; both are fine.
+ * Submit @urb (one of the bulk URBs) and wait for it until @deadline, as
+ * ccid_wait() does. An URB still running when the wait gives up is
+ * killed; if it completed meanwhile after all, that counts.
+ *
+ * Return: 0, -ETIMEDOUT, the reason to stop, or the transfer's errno.
+ */
+static int ccid_urb(struct ccid_dev *ccid, struct scard_reader *rdr,
+		    struct urb *urb, unsigned long deadline, bool abort)
+{
+	bool *done = urb == ccid->in_urb ? &ccid->in_done : &ccid->out_done;
+	int ret;
+
+	WRITE_ONCE(*done, false);
+	ret = usb_submit_urb(urb, GFP_KERNEL);
+	if (ret == -EPERM || ret == -ENODEV)
+		/* Poisoned by disconnect, suspend or reset. */
+		return ccid_dev_stop(ccid, false) ?: -ENODEV;
+	if (ret)
+		return ret;
+
+	ret = ccid_wait(ccid, rdr, done, deadline, abort);
+	if (ret) {
+		usb_kill_urb(urb);
+		if (urb->status)
+			return ccid_gone(ccid) ? -ENODEV : ret;
+	}
+	return urb->status ? ccid_urb_error(ccid, urb) : 0;
+}
+
+/*
+ * Abort the command @slot/@seq (CCID 5.3.1): the class request ABORT,
+ * then PC_to_RDR_Abort with the same bSlot/bSeq, then read until its
+ * SlotStatus, skipping the aborted command's own late answer (which has
+ * the same bSeq). All of it within CCID_ABORT_MS whatever the reader
+ * does, and even with a fatal signal pending. QEMU STALLs the control
+ * request and fails the bulk Abort as not supported; both are fine.
  */
 static void ccid_abort(struct ccid_dev *ccid, u8 slot, u8 seq)
 {
+	unsigned long deadline = jiffies + msecs_to_jiffies(CCID_ABORT_MS);
 	struct scard_ccid_resp resp;
 	unsigned int i;
 	int len, ret;
 
-	if (ccid_gone(ccid))
+	if (ccid_dev_stop(ccid, false))
 		return;
 
 	ret = usb_control_msg(ccid->udev, usb_sndctrlpipe(ccid->udev, 0),
@@ -272,7 +401,7 @@ static void ccid_abort(struct ccid_dev *ccid, u8 slot, u8 seq)
 			      USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
 			      seq << 8 | slot,
 			      ccid->intf->cur_altsetting->desc.bInterfaceNumber,
-			      NULL, 0, CCID_ABORT_TIMEOUT_MS);
+			      NULL, 0, CCID_ABORT_CTRL_MS);
 	if (ret < 0)
 		dev_dbg(ccid_dev(ccid), "control ABORT: %d\n", ret);
 
@@ -280,15 +409,11 @@ static void ccid_abort(struct ccid_dev *ccid, u8 slot, u8 seq)
 	if (len < 0)
 		return;
 	ccid->out_urb->transfer_buffer_length = len;
-	ret = ccid_submit_wait(ccid, ccid->out_urb, &ccid->out_done,
-			       msecs_to_jiffies(CCID_ABORT_TIMEOUT_MS));
-	if (ret)
+	if (ccid_urb(ccid, NULL, ccid->out_urb, deadline, true))
 		return;
 
 	for (i = 0; i < CCID_MAX_STALE; i++) {
-		ret = ccid_submit_wait(ccid, ccid->in_urb, &ccid->in_done,
-				       msecs_to_jiffies(CCID_ABORT_TIMEOUT_MS));
-		if (ret)
+		if (ccid_urb(ccid, NULL, ccid->in_urb, deadline, true))
 			return;
 		if (!ccid->in_urb->actual_length)
 			continue;
@@ -301,8 +426,32 @@ static void ccid_abort(struct ccid_dev *ccid, u8 slot, u8 seq)
 	}
 }
 
+/*
+ * The command @slot/@seq was cut short, for @reason: abort it on the
+ * reader now, or if the device is suspended or being reset, before the
+ * next command once it is back. Caller holds io_mutex.
+ *
+ * Return: -ENODEV once the device is going away, else @reason.
+ */
+static int ccid_cut(struct ccid_dev *ccid, u8 slot, u8 seq, int reason)
+{
+	switch (ccid_dev_stop(ccid, false)) {
+	case 0:
+		ccid_abort(ccid, slot, seq);
+		break;
+	case -ECANCELED:
+		ccid->abort_pending = true;
+		ccid->abort_slot = slot;
+		ccid->abort_seq = seq;
+		break;
+	default:
+		break;
+	}
+	return ccid_gone(ccid) ? -ENODEV : reason;
+}
+
 /* Wake QEMU's emulated card up (CCID_QUIRK_LOST_WAKEUP): an empty XfrBlock. */
-static int ccid_kick(struct ccid_dev *ccid, u8 slot)
+static int ccid_kick(struct ccid_dev *ccid, struct scard_reader *rdr, u8 slot)
 {
 	int len;
 
@@ -313,32 +462,37 @@ static int ccid_kick(struct ccid_dev *ccid, u8 slot)
 	if (len < 0)
 		return len;
 	ccid->out_urb->transfer_buffer_length = len;
-	return ccid_submit_wait(ccid, ccid->out_urb, &ccid->out_done,
-				msecs_to_jiffies(CCID_OUT_TIMEOUT_MS));
+	return ccid_urb(ccid, rdr, ccid->out_urb,
+			jiffies + msecs_to_jiffies(CCID_OUT_TIMEOUT_MS), false);
 }
 
 /*
  * Send the @len-byte command in out_buf and wait up to @timeout_ms for
- * its answer, which is validated into @resp (pointing into in_buf).
- * Caller holds io_mutex.
+ * its answer, which is validated into @resp (pointing into in_buf). Each
+ * time extension restarts the wait, multiplied by its bError, however
+ * many come. On a timeout, a fatal signal or a cancel the command is
+ * aborted (ccid_cut()). @rdr is the reader the command is for, NULL for
+ * the driver's own commands. Caller holds io_mutex.
  */
-static int ccid_transact(struct ccid_dev *ccid, size_t len,
-			 unsigned int timeout_ms, struct scard_ccid_resp *resp)
+static int ccid_transact(struct ccid_dev *ccid, struct scard_reader *rdr,
+			 size_t len, unsigned int timeout_ms,
+			 struct scard_ccid_resp *resp)
 {
 	u8 req = ccid->out_buf[0], slot = ccid->out_buf[5];
 	u8 seq = ccid->out_buf[6];
 	unsigned int stale = 0, zlp = 0;
-	unsigned long deadline, kick, limit;
+	unsigned long deadline, kick;
 	int ret;
 
 	lockdep_assert_held(&ccid->io_mutex);
-	if (ccid_gone(ccid))
-		return -ENODEV;
 
 	/* Never URB_ZERO_PACKET: QEMU would STALL the empty "message". */
 	ccid->out_urb->transfer_buffer_length = len;
-	ret = ccid_submit_wait(ccid, ccid->out_urb, &ccid->out_done,
-			       msecs_to_jiffies(CCID_OUT_TIMEOUT_MS));
+	ret = ccid_urb(ccid, rdr, ccid->out_urb,
+		       jiffies + msecs_to_jiffies(CCID_OUT_TIMEOUT_MS), false);
+	if (ret == -EINTR || ret == -ECANCELED)
+		/* A part of the command may have gone out. */
+		return ccid_cut(ccid, slot, seq, ret);
 	if (ret) {
 		if (ret == -EPIPE) {
 			usb_clear_halt(ccid->udev, ccid->out_pipe);
@@ -352,34 +506,28 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 	}
 
 	deadline = jiffies + msecs_to_jiffies(timeout_ms);
-	/* Time extensions may take the exchange up to CCID_MAX_WAIT_MS. */
-	limit = jiffies + msecs_to_jiffies(CCID_MAX_WAIT_MS);
 	kick = jiffies + msecs_to_jiffies(CCID_KICK_AFTER_MS);
 	if (!(ccid->quirks & CCID_QUIRK_LOST_WAKEUP) ||
 	    req != CCID_PC_TO_RDR_XFR_BLOCK || time_after(kick, deadline))
 		kick = 0;
 	for (;;) {
-		long left = (long)((kick ? kick : deadline) - jiffies);
-
-		if (left <= 0)
-			ret = -ETIMEDOUT;
-		else
-			ret = ccid_submit_wait(ccid, ccid->in_urb,
-					       &ccid->in_done, left);
+		ret = ccid_urb(ccid, rdr, ccid->in_urb, kick ? kick : deadline,
+			       false);
 		if (ret == -ETIMEDOUT && kick) {
 			kick = 0;
-			ret = ccid_kick(ccid, slot);
+			ret = ccid_kick(ccid, rdr, slot);
+			if (ret == -EINTR || ret == -ECANCELED)
+				return ccid_cut(ccid, slot, seq, ret);
 			if (ret)
 				return ret;
 			continue;
 		}
-		if (ret == -ETIMEDOUT) {
+		if (ret == -ETIMEDOUT)
 			dev_dbg_ratelimited(ccid_dev(ccid),
 					    "command %02x seq %u: timeout\n",
 					    req, seq);
-			ccid_abort(ccid, slot, seq);
-			return ccid_gone(ccid) ? -ENODEV : -ETIMEDOUT;
-		}
+		if (ret == -ETIMEDOUT || ret == -EINTR || ret == -ECANCELED)
+			return ccid_cut(ccid, slot, seq, ret);
 		if (ret == -EPIPE) {
 			usb_clear_halt(ccid->udev, ccid->in_pipe);
 			return -EIO;
@@ -405,19 +553,17 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 			if (++stale > CCID_MAX_STALE)
 				return -EPROTO;
 			continue;
-		case -EINPROGRESS: {
-			unsigned int ext = timeout_ms * max_t(u8, resp->error, 1);
-
-			ext = min_t(unsigned int, ext, CCID_MAX_WAIT_MS);
-			if (time_after_eq(jiffies, limit)) {
-				ccid_abort(ccid, slot, seq);
-				return -ETIMEDOUT;
-			}
-			deadline = jiffies + msecs_to_jiffies(ext);
-			if (time_after(deadline, limit))
-				deadline = limit;
+		case -EINPROGRESS:
+			/*
+			 * No limit on their number: a card is served for as
+			 * long as it asks. Each wait is bounded, each sleep
+			 * killable.
+			 */
+			deadline = jiffies +
+				   msecs_to_jiffies(min_t(u64, (u64)timeout_ms *
+							  max_t(u8, resp->error, 1),
+							  CCID_MAX_WAIT_MS));
 			continue;
-		}
 		case -EPROTO:
 			dev_warn_ratelimited(ccid_dev(ccid),
 					     "command %02x: bad answer %*ph\n",
@@ -432,18 +578,68 @@ static int ccid_transact(struct ccid_dev *ccid, size_t len,
 	}
 }
 
-static int ccid_lock(struct ccid_dev *ccid)
+/* One attempt at io_mutex for ccid_lock(): 0, -EAGAIN or why not. */
+static int ccid_try_lock(struct ccid_dev *ccid, struct scard_reader *rdr)
 {
-	if (mutex_lock_interruptible(&ccid->io_mutex))
-		return -EINTR;
-	if (!ccid_can_io(ccid)) {
-		mutex_unlock(&ccid->io_mutex);
+	int ret;
+
+	if (rdr && scard_reader_cancelled(rdr))
+		return -ECANCELED;
+	if (!mutex_trylock(&ccid->io_mutex))
 		return ccid_gone(ccid) ? -ENODEV : -EAGAIN;
+	ret = ccid_dev_stop(ccid, !!rdr);
+	if (!ret)
+		return 0;
+	/* Whoever clears the flag wakes us. */
+	mutex_unlock(&ccid->io_mutex);
+	/*
+	 * Asleep: a reader operation waits; the driver's own work gives up
+	 * while the device is suspended, and resume schedules it again.
+	 */
+	return ret == -ECANCELED && rdr ? -EAGAIN : ret;
+}
+
+/*
+ * Take io_mutex for an operation on @rdr, or with @rdr NULL for the
+ * driver's own work. Waits interruptibly for another slot's exchange and,
+ * for @rdr, while the device or the system sleeps, until resume (a user
+ * task that the freezer wakes meanwhile gets -EINTR, like any interrupted
+ * blocking call); ends when the core cancels. The driver's own work
+ * gives up (-ECANCELED) while the device is suspended. Then aborts a
+ * command left over from an exchange cut by suspend. Release with
+ * ccid_unlock().
+ *
+ * Return: 0, -EINTR, -ECANCELED or -ENODEV.
+ */
+static int ccid_lock(struct ccid_dev *ccid, struct scard_reader *rdr)
+{
+	long left;
+	int ret;
+
+	do {
+		left = wait_event_interruptible_timeout(ccid->wait,
+							(ret = ccid_try_lock(ccid, rdr)) != -EAGAIN,
+							msecs_to_jiffies(CCID_SLEEP_MS));
+		if (left < 0)
+			return -EINTR;
+	} while (!left);
+	if (ret)
+		return ret;
+
+	if (ccid->abort_pending) {
+		ccid->abort_pending = false;
+		ccid_abort(ccid, ccid->abort_slot, ccid->abort_seq);
 	}
 	return 0;
 }
 
-static int ccid_get_slot_status(struct ccid_slot *s,
+static void ccid_unlock(struct ccid_dev *ccid)
+{
+	mutex_unlock(&ccid->io_mutex);
+	wake_up_all(&ccid->wait);
+}
+
+static int ccid_get_slot_status(struct ccid_slot *s, struct scard_reader *rdr,
 				struct scard_ccid_resp *resp)
 {
 	struct ccid_dev *ccid = s->ccid;
@@ -453,10 +649,10 @@ static int ccid_get_slot_status(struct ccid_slot *s,
 					       s->index, ccid->seq++);
 	if (len < 0)
 		return len;
-	return ccid_transact(ccid, len, CCID_CMD_TIMEOUT_MS, resp);
+	return ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, resp);
 }
 
-static int ccid_power_off(struct ccid_slot *s)
+static int ccid_power_off(struct ccid_slot *s, struct scard_reader *rdr)
 {
 	struct ccid_dev *ccid = s->ccid;
 	struct scard_ccid_resp resp;
@@ -466,7 +662,7 @@ static int ccid_power_off(struct ccid_slot *s)
 					     s->index, ccid->seq++);
 	if (len < 0)
 		return len;
-	ret = ccid_transact(ccid, len, CCID_CMD_TIMEOUT_MS, &resp);
+	ret = ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
 	if (!ret && resp.icc_status == CCID_ICC_ABSENT)
 		ret = -ENOMEDIUM;
 	return ret;
@@ -489,7 +685,8 @@ static int ccid_power_on(struct ccid_slot *s, u8 *atr, size_t *atr_len)
 		 * On failure QEMU 7.2 still sends an ATR (maybe stale): only
 		 * the status counts.
 		 */
-		ret = ccid_transact(ccid, len, CCID_POWER_TIMEOUT_MS, &resp);
+		ret = ccid_transact(ccid, s->rdr, len, CCID_POWER_TIMEOUT_MS,
+				    &resp);
 		/* bError 7: bPowerSelect refused; try 5 V explicitly. */
 		if (ret == -EINVAL && resp.error == 7 &&
 		    select == CCID_POWER_AUTO) {
@@ -521,17 +718,17 @@ static int ccid_power(struct scard_reader *rdr, u32 action, u8 *atr,
 	struct ccid_dev *ccid = s->ccid;
 	int ret;
 
-	ret = ccid_lock(ccid);
+	ret = ccid_lock(ccid, rdr);
 	if (ret)
 		return ret;
 
 	switch (action) {
 	case SCARD_POWER_DOWN:
-		ret = ccid_power_off(s);
+		ret = ccid_power_off(s, rdr);
 		break;
 	case SCARD_COLD_RESET:
-		ret = ccid_power_off(s);
-		if (ret == -ENODEV)
+		ret = ccid_power_off(s, rdr);
+		if (ret == -ENODEV || ret == -EINTR || ret == -ECANCELED)
 			break;
 		ret = ccid_power_on(s, atr, atr_len);
 		break;
@@ -544,7 +741,7 @@ static int ccid_power(struct scard_reader *rdr, u32 action, u8 *atr,
 		break;
 	}
 
-	mutex_unlock(&ccid->io_mutex);
+	ccid_unlock(ccid);
 	return ret;
 }
 
@@ -557,7 +754,7 @@ static int ccid_set_params(struct scard_reader *rdr,
 	unsigned int wait;
 	int len, ret;
 
-	ret = ccid_lock(ccid);
+	ret = ccid_lock(ccid, rdr);
 	if (ret)
 		return ret;
 
@@ -568,7 +765,7 @@ static int ccid_set_params(struct scard_reader *rdr,
 		ret = len;
 		goto out;
 	}
-	ret = ccid_transact(ccid, len, CCID_CMD_TIMEOUT_MS, &resp);
+	ret = ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
 	/* A reader that configures itself from the ATR may refuse. */
 	if (ret == -EOPNOTSUPP &&
 	    (ccid->desc.features & (CCID_FEAT_AUTO_CONF_ATR |
@@ -585,7 +782,7 @@ static int ccid_set_params(struct scard_reader *rdr,
 	s->timeout_ms = clamp_t(unsigned int, 2 * wait + 1000,
 				ccid_xfr_timeout(), CCID_MAX_WAIT_MS);
 out:
-	mutex_unlock(&ccid->io_mutex);
+	ccid_unlock(ccid);
 	return ret;
 }
 
@@ -602,7 +799,7 @@ static int ccid_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
 		return -EMSGSIZE;
 
-	ret = ccid_lock(ccid);
+	ret = ccid_lock(ccid, rdr);
 	if (ret)
 		return ret;
 
@@ -614,7 +811,7 @@ static int ccid_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 			ret = len;
 			break;
 		}
-		ret = ccid_transact(ccid, len, s->timeout_ms, &resp);
+		ret = ccid_transact(ccid, rdr, len, s->timeout_ms, &resp);
 		if (ret)
 			break;
 		/* QEMU answers an absent or unpowered card with "success". */
@@ -645,7 +842,7 @@ static int ccid_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	if (!ret)
 		*rx_len = got;
 
-	mutex_unlock(&ccid->io_mutex);
+	ccid_unlock(ccid);
 	return ret;
 }
 
@@ -660,7 +857,7 @@ static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
 		return -EMSGSIZE;
 
-	ret = ccid_lock(ccid);
+	ret = ccid_lock(ccid, rdr);
 	if (ret)
 		return ret;
 
@@ -670,7 +867,7 @@ static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 		ret = len;
 		goto out;
 	}
-	ret = ccid_transact(ccid, len, ccid_xfr_timeout(), &resp);
+	ret = ccid_transact(ccid, rdr, len, ccid_xfr_timeout(), &resp);
 	if (ret)
 		goto out;
 	if (resp.data_len > rx_size) {
@@ -680,14 +877,23 @@ static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	memcpy(rx, resp.data, resp.data_len);
 	*rx_len = resp.data_len;
 out:
-	mutex_unlock(&ccid->io_mutex);
+	ccid_unlock(ccid);
 	return ret;
+}
+
+/* The core cancels the operation for @rdr: wake its wait. Never sleeps. */
+static void ccid_cancel(struct scard_reader *rdr)
+{
+	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+
+	wake_up_all(&s->ccid->wait);
 }
 
 static const struct scard_reader_ops ccid_ops = {
 	.power = ccid_power,
 	.set_params = ccid_set_params,
 	.xfr = ccid_xfr,
+	.cancel = ccid_cancel,
 };
 
 static const struct scard_reader_ops ccid_ops_escape = {
@@ -695,6 +901,7 @@ static const struct scard_reader_ops ccid_ops_escape = {
 	.set_params = ccid_set_params,
 	.xfr = ccid_xfr,
 	.escape = ccid_escape,
+	.cancel = ccid_cancel,
 };
 
 /*
@@ -713,16 +920,14 @@ static void ccid_rescan(struct ccid_dev *ccid, bool power_off)
 	for (i = 0; i < ccid->nslots; i++) {
 		struct ccid_slot *s = &ccid->slots[i];
 
-		mutex_lock(&ccid->io_mutex);
-		if (!ccid_can_io(ccid)) {
-			mutex_unlock(&ccid->io_mutex);
+		/* Gives up while the device is suspended. */
+		if (ccid_lock(ccid, NULL))
 			return;
-		}
-		ret = ccid_get_slot_status(s, &resp);
+		ret = ccid_get_slot_status(s, NULL, &resp);
 		present = !ret && resp.icc_status != CCID_ICC_ABSENT;
 		if (present && power_off && resp.icc_status == CCID_ICC_ACTIVE)
-			ccid_power_off(s);
-		mutex_unlock(&ccid->io_mutex);
+			ccid_power_off(s, NULL);
+		ccid_unlock(ccid);
 
 		if (ret) {
 			if (ret != -ENODEV)
@@ -773,9 +978,9 @@ static void ccid_poll_work(struct work_struct *work)
 		/* Skip a round rather than queue behind a long exchange. */
 		if (!mutex_trylock(&ccid->io_mutex))
 			break;
-		ret = !ccid_can_io(ccid) ? -ENODEV :
-		      ccid_get_slot_status(&ccid->slots[i], &resp);
-		mutex_unlock(&ccid->io_mutex);
+		ret = ccid_dev_stop(ccid, false) ?:
+		      ccid_get_slot_status(&ccid->slots[i], NULL, &resp);
+		ccid_unlock(ccid);
 		if (!ret)
 			scard_reader_card_event(ccid->slots[i].rdr,
 						resp.icc_status != CCID_ICC_ABSENT);
@@ -1014,13 +1219,49 @@ static void ccid_free(struct ccid_dev *ccid)
 	kfree(ccid);
 }
 
+/*
+ * System sleep: user tasks are frozen before the devices suspend, but a
+ * task cannot freeze inside an exchange (its waits hold locks, so they
+ * are not freezable). So as soon as the system prepares to sleep, the
+ * exchange in progress for a reader is aborted (-ECANCELED) and new ones
+ * wait until it has woken up again. The driver's own work goes on until
+ * the device suspends.
+ */
+static int ccid_pm_notify(struct notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	struct ccid_dev *ccid = container_of(nb, struct ccid_dev, pm_nb);
+	bool sleeping;
+
+	switch (action) {
+	case PM_HIBERNATION_PREPARE:
+	case PM_RESTORE_PREPARE:
+	case PM_SUSPEND_PREPARE:
+		sleeping = true;
+		break;
+	case PM_POST_HIBERNATION:
+	case PM_POST_RESTORE:
+	case PM_POST_SUSPEND:
+		sleeping = false;
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+	spin_lock_irq(&ccid->lock);
+	ccid->sleeping = sleeping;
+	spin_unlock_irq(&ccid->lock);
+	wake_up_all(&ccid->wait);
+	return NOTIFY_OK;
+}
+
 /* Stop all I/O for good: exchanges in flight end with -ENODEV. */
 static void ccid_kill_io(struct ccid_dev *ccid)
 {
 	spin_lock_irq(&ccid->lock);
 	ccid->disconnected = true;
 	spin_unlock_irq(&ccid->lock);
-	complete_all(&ccid->gone);
+	wake_up_all(&ccid->wait);
+	unregister_pm_notifier(&ccid->pm_nb);
 
 	usb_poison_urb(ccid->int_urb);
 	usb_poison_urb(ccid->in_urb);
@@ -1047,9 +1288,9 @@ static int ccid_alloc_io(struct ccid_dev *ccid,
 	ccid->out_pipe = usb_sndbulkpipe(udev, usb_endpoint_num(bulk_out));
 	ccid->in_pipe = usb_rcvbulkpipe(udev, usb_endpoint_num(bulk_in));
 	usb_fill_bulk_urb(ccid->out_urb, udev, ccid->out_pipe, ccid->out_buf,
-			  ccid->max_msg, ccid_bulk_complete, &ccid->out_done);
+			  ccid->max_msg, ccid_bulk_complete, ccid);
 	usb_fill_bulk_urb(ccid->in_urb, udev, ccid->in_pipe, ccid->in_buf,
-			  ccid->max_msg, ccid_bulk_complete, &ccid->in_done);
+			  ccid->max_msg, ccid_bulk_complete, ccid);
 
 	if (!int_in)
 		return 0;
@@ -1100,9 +1341,8 @@ static int ccid_probe(struct usb_interface *intf,
 	ccid->intf = intf;
 	mutex_init(&ccid->io_mutex);
 	spin_lock_init(&ccid->lock);
-	init_completion(&ccid->out_done);
-	init_completion(&ccid->in_done);
-	init_completion(&ccid->gone);
+	init_waitqueue_head(&ccid->wait);
+	ccid->pm_nb.notifier_call = ccid_pm_notify;
 	INIT_DELAYED_WORK(&ccid->int_work, ccid_int_work);
 	INIT_DELAYED_WORK(&ccid->poll_work, ccid_poll_work);
 	INIT_WORK(&ccid->rescan_work, ccid_rescan_work);
@@ -1167,6 +1407,7 @@ static int ccid_probe(struct usb_interface *intf,
 		scard_reader_set_drvdata(rdr, s);
 	}
 
+	register_pm_notifier(&ccid->pm_nb);
 	ret = ccid_start_events(ccid, GFP_KERNEL);
 	if (ret)
 		goto err_put;
@@ -1224,14 +1465,21 @@ static void ccid_disconnect(struct usb_interface *intf)
 	ccid_free(ccid);
 }
 
-/* Wait out the exchange in progress and stop the event sources. */
-static void ccid_quiesce(struct ccid_dev *ccid)
+/*
+ * Stop the device's I/O without waiting for io_mutex, whose holder may
+ * be in the middle of an exchange: flag the device stopped, so that the
+ * exchange ends at once with -ECANCELED (its command is aborted once the
+ * device is back) and new ones wait; kill the bulk URBs and keep them
+ * from being submitted again; stop the event sources.
+ */
+static void ccid_stop_io(struct ccid_dev *ccid)
 {
-	mutex_lock(&ccid->io_mutex);
 	spin_lock_irq(&ccid->lock);
 	ccid->stopped = true;
 	spin_unlock_irq(&ccid->lock);
-	mutex_unlock(&ccid->io_mutex);
+	wake_up_all(&ccid->wait);
+	usb_poison_urb(ccid->out_urb);
+	usb_poison_urb(ccid->in_urb);
 	ccid_stop_events(ccid, false);
 }
 
@@ -1245,9 +1493,12 @@ static int ccid_restart(struct ccid_dev *ccid, bool lost)
 		for (i = 0; i < ccid->nslots; i++)
 			scard_reader_card_event(ccid->slots[i].rdr, false);
 
+	usb_unpoison_urb(ccid->out_urb);
+	usb_unpoison_urb(ccid->in_urb);
 	spin_lock_irq(&ccid->lock);
 	ccid->stopped = false;
 	spin_unlock_irq(&ccid->lock);
+	wake_up_all(&ccid->wait);
 
 	ret = ccid_start_events(ccid, GFP_NOIO);
 	ccid_schedule_rescan(ccid, lost);
@@ -1256,7 +1507,7 @@ static int ccid_restart(struct ccid_dev *ccid, bool lost)
 
 static int ccid_suspend(struct usb_interface *intf, pm_message_t message)
 {
-	ccid_quiesce(usb_get_intfdata(intf));
+	ccid_stop_io(usb_get_intfdata(intf));
 	return 0;
 }
 
@@ -1274,8 +1525,11 @@ static int ccid_pre_reset(struct usb_interface *intf)
 {
 	struct ccid_dev *ccid = usb_get_intfdata(intf);
 
-	ccid_quiesce(ccid);
-	/* Held across the reset; ccid_post_reset() releases it. */
+	ccid_stop_io(ccid);
+	/*
+	 * Held across the reset; ccid_post_reset() releases it. Its holder
+	 * gives up at once now that the device is stopped.
+	 */
 	mutex_lock(&ccid->io_mutex);
 	return 0;
 }
@@ -1284,10 +1538,9 @@ static int ccid_post_reset(struct usb_interface *intf)
 {
 	struct ccid_dev *ccid = usb_get_intfdata(intf);
 
-	spin_lock_irq(&ccid->lock);
-	ccid->stopped = false;
-	spin_unlock_irq(&ccid->lock);
-	mutex_unlock(&ccid->io_mutex);
+	/* The reset ended whatever the reader was doing. */
+	ccid->abort_pending = false;
+	ccid_unlock(ccid);
 	return ccid_restart(ccid, true);
 }
 

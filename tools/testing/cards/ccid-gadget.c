@@ -7,15 +7,16 @@
  * apdu.c (APDU levels), or t0card.c / t1card.c (TPDU level).
  *
  *   ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both]
- *               [--time-ext N] [--mute]
+ *               [--time-ext N] [--mute] [--mute-after-ext N]
  *               [--garbage seq|short|length|type|slot|status]
  *               [--unplug-after-ms N] [--remove-after-ms N] [--chain N]
  *               [--zlp yes|no] [--late-ms N]
  *
- * --mute, --garbage, --late-ms and --unplug-after-ms act only on XfrBlocks whose
- * APDU has INS GADGET_INS_TRIGGER (EA): the tests can run normal commands
- * before and after. --time-ext N sends N time extensions (multiplier 1)
- * before every DataBlock. --chain N (APDU levels) sends responses in
+ * --mute, --mute-after-ext, --garbage, --late-ms and --unplug-after-ms act
+ * only on XfrBlocks whose APDU has INS GADGET_INS_TRIGGER (EA): the tests
+ * can run normal commands before and after. --mute never answers it;
+ * --mute-after-ext N sends N time extensions and then nothing. --time-ext
+ * N sends N time extensions (multiplier 1) before every DataBlock. --chain N (APDU levels) sends responses in
  * pieces of N bytes (bChainParameter 01/03/02), the next piece for each
  * empty XfrBlock with wLevelParameter 0010. A message of whole packets
  * ends with a zero-length packet unless --zlp no. --remove-after-ms N
@@ -65,7 +66,8 @@ static struct {
 	unsigned int chain;	/* APDU level: response pieces of this size */
 	int no_zlp;
 	unsigned int late_ms;	/* trigger: answer after this long */
-} opt = { .slots = 1, .level = LVL_APDU, .protocols = 1 };
+	int mute_ext;		/* trigger: this many time extensions, then mute */
+} opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1 };
 
 struct slot {
 	int present, powered;
@@ -363,7 +365,11 @@ static void do_xfr(uint8_t si, uint8_t seq, uint16_t level_param,
 		send_chained(si, seq);
 		return;
 	}
-	if (trigger && opt.mute) {
+	if (trigger && (opt.mute || opt.mute_ext >= 0)) {
+		for (i = 0; opt.mute_ext > 0 && i < (unsigned int)opt.mute_ext;
+		     i++)
+			send_msg(0x80, si, seq, 0x80 | icc_status(s), 1, 0,
+				 NULL, 0);
 		logf_("mute %u %u", si, seq);
 		return;
 	}
@@ -689,6 +695,10 @@ static int parse_args(int argc, char **argv)
 			opt.unplug_ms = atoi(v);
 		} else if (!strcmp(a, "--late-ms")) {
 			opt.late_ms = atoi(v);
+		} else if (!strcmp(a, "--mute-after-ext")) {
+			opt.mute_ext = atoi(v);
+			if (opt.mute_ext < 0)
+				return -1;
 		} else if (!strcmp(a, "--chain")) {
 			opt.chain = atoi(v);
 		} else if (!strcmp(a, "--zlp")) {
@@ -712,7 +722,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N]\n");
 		return 2;
 	}
 	for (i = 0; i < opt.slots; i++) {

@@ -3,8 +3,9 @@
  * scard_ccid against a CCID reader emulated with raw-gadget on dummy_hcd
  * (tools/testing/cards/ccid-gadget.c): what QEMU's usb-ccid cannot do.
  * Several slots, extended APDU level, time extensions, a mute card and
- * the Abort sequence, malformed answers, an unplug in the middle of an
- * exchange and NotifySlotChange.
+ * the Abort sequence, SIGKILL and close() in the middle of an exchange,
+ * malformed answers, an unplug in the middle of an exchange and
+ * NotifySlotChange.
  *
  * Each test starts ccid-gadget (from PATH) and finds its readers by their
  * sysfs name; the QEMU reader is left alone. The whole program is skipped
@@ -165,8 +166,8 @@ static int gadget_stop(struct gadget *g)
 	return gadget_wait_gone();
 }
 
-/* Did the gadget log a line starting with @prefix? */
-static int gadget_saw(struct gadget *g, const char *prefix)
+/* Did the gadget log a line starting with (@any: containing) @what? */
+static int gadget_log_has(struct gadget *g, const char *what, int any)
 {
 	char line[256];
 	FILE *f = fopen(g->log, "r");
@@ -175,9 +176,28 @@ static int gadget_saw(struct gadget *g, const char *prefix)
 	if (!f)
 		return 0;
 	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, prefix, strlen(prefix));
+		found = any ? !!strstr(line, what) :
+			      !strncmp(line, what, strlen(what));
 	fclose(f);
 	return found;
+}
+
+static int gadget_saw(struct gadget *g, const char *prefix)
+{
+	return gadget_log_has(g, prefix, 0);
+}
+
+/* Wait up to @sec seconds for the gadget to log a line starting @prefix. */
+static int gadget_wait_for(struct gadget *g, const char *prefix, double sec)
+{
+	double end = now_s() + sec;
+
+	while (!gadget_saw(g, prefix)) {
+		if (now_s() > end)
+			return -1;
+		usleep(10000);
+	}
+	return 0;
 }
 
 static const uint8_t gadget_atr[] = { 0x3B, 0x02, 0x53, 0x43 };
@@ -329,6 +349,40 @@ FIXTURE_TEARDOWN(gadget)
 	EXPECT_EQ(0, gadget_stop(&self->g));
 }
 
+/* Set xfr_timeout_ms for this test; the teardown puts it back. */
+static int set_xfr_timeout(char *saved, size_t size, const char *ms)
+{
+	if (read_line(XFR_TIMEOUT_PARAM, saved, size))
+		return -1;
+	return write_str(XFR_TIMEOUT_PARAM, ms);
+}
+
+/*
+ * xfr_timeout_ms @ms, the gadget with @args, its card powered and in T=0
+ * on self->fd.
+ */
+static void start_specific(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(gadget) *self,
+			   const char *const *args, const char *ms)
+{
+	ASSERT_EQ(0, set_xfr_timeout(self->saved_timeout,
+				     sizeof(self->saved_timeout), ms));
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+}
+
+/* After an exchange cut short: the Abort went out, the reader works. */
+static void check_aborted(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(gadget) *self)
+{
+	EXPECT_TRUE(gadget_saw(&self->g, "ctrl-abort 0 "));
+	EXPECT_TRUE(gadget_saw(&self->g, "abort 0 "));
+	/* bSeq matching keeps the reader and the driver in step */
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
 TEST_F(gadget, basic_round_trip)
 {
 	static const char *const args[] = { "--level", "apdu", NULL };
@@ -464,8 +518,8 @@ TEST_F(gadget, time_extension)
 }
 
 /*
- * Many quick time extensions: the exchange may last CCID_MAX_WAIT_MS
- * (300 s) in all, whatever the number of extensions.
+ * Many quick time extensions: each restarts the wait, however many come
+ * (there is no limit on the total time either).
  */
 TEST_F(gadget, time_extension_many)
 {
@@ -483,29 +537,129 @@ TEST_F(gadget, time_extension_many)
 	EXPECT_FALSE(gadget_saw(&self->g, "abort"));
 }
 
+/*
+ * A process blocked in TRANSMIT, on a reader that sent one time extension
+ * and then nothing, dies within a second of SIGKILL: the driver's waits
+ * are killable and it aborts the command (CCID 5.3.1); the reader works
+ * afterwards.
+ */
+TEST_F(gadget, sigkill_in_transmit)
+{
+	static const char *const args[] = { "--mute-after-ext", "1", NULL };
+	double t0, dt;
+	pid_t pid;
+	int st;
+
+	start_specific(_metadata, self, args, "5000");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd = open(self->g.dev[0], O_RDWR);
+
+		xmit_nop(fd, trigger, sizeof(trigger));
+		_exit(0);
+	}
+	ASSERT_EQ(0, gadget_wait_for(&self->g, "mute 0 ", 10));
+	/* Well inside the wait that the time extension started. */
+	usleep(300000);
+	t0 = now_s();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	dt = now_s() - t0;
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	TH_LOG("SIGKILL took %.3f s", dt);
+	EXPECT_GE(1.0, dt);
+	check_aborted(_metadata, self);
+}
+
+/*
+ * Slot 1's asynchronous TRANSMIT waits for the device's one bulk exchange,
+ * which slot 0 holds with a card that never answers: close() of slot 1's
+ * file returns within a second all the same, and its command never goes
+ * out.
+ */
+TEST_F(gadget, close_cancels_transmit_behind_other_slot)
+{
+	static const char *const args[] = { "--slots", "2", "--mute", NULL };
+	uint8_t in[8 + sizeof(nop)];
+	double t0, dt;
+	uint32_t len;
+	pid_t pid;
+	int fd, st;
+
+	ASSERT_EQ(0, set_xfr_timeout(self->saved_timeout,
+				     sizeof(self->saved_timeout), "5000"));
+	ASSERT_EQ(0, gadget_start(&self->g, 2, args));
+	self->fd = open_specific(self->g.dev[1]);
+	ASSERT_LE(0, self->fd);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		fd = open_specific(self->g.dev[0]);
+		xmit_nop(fd, trigger, sizeof(trigger));
+		_exit(0);
+	}
+	ASSERT_EQ(0, gadget_wait_for(&self->g, "mute 0 ", 10));
+	fd = open(self->g.dev[1], O_RDWR);
+	ASSERT_LE(0, fd);
+	len = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, nop, sizeof(nop));
+	ASSERT_EQ((ssize_t)len, write(fd, in, len));
+	/* it waits for slot 0's exchange */
+	usleep(300000);
+	t0 = now_s();
+	EXPECT_EQ(0, close(fd));
+	dt = now_s() - t0;
+	TH_LOG("close() took %.3f s", dt);
+	EXPECT_GE(1.0, dt);
+	EXPECT_FALSE(gadget_saw(&self->g, "xfr 1 "));
+
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
+/*
+ * close() of a file whose asynchronous TRANSMIT (write()) waits for a
+ * card that never answers returns within a second: the core cancels, the
+ * driver aborts the command; the reader works afterwards.
+ */
+TEST_F(gadget, close_cancels_async_transmit)
+{
+	static const char *const args[] = { "--mute", NULL };
+	uint8_t in[8 + sizeof(trigger)];
+	uint32_t len;
+	double t0, dt;
+	int fd;
+
+	start_specific(_metadata, self, args, "5000");
+	fd = open(self->g.dev[0], O_RDWR);
+	ASSERT_LE(0, fd);
+	len = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, trigger,
+			      sizeof(trigger));
+	ASSERT_EQ((ssize_t)len, write(fd, in, len));
+	ASSERT_EQ(0, gadget_wait_for(&self->g, "mute 0 ", 10));
+	t0 = now_s();
+	EXPECT_EQ(0, close(fd));
+	dt = now_s() - t0;
+	TH_LOG("close() took %.3f s", dt);
+	EXPECT_GE(1.0, dt);
+	check_aborted(_metadata, self);
+}
+
 TEST_F(gadget, mute_card_timeout_and_abort)
 {
 	static const char *const args[] = { "--mute", NULL };
 	double t0, dt;
 
-	ASSERT_EQ(0, read_line(XFR_TIMEOUT_PARAM, self->saved_timeout,
-			       sizeof(self->saved_timeout)));
-	ASSERT_EQ(0, write_str(XFR_TIMEOUT_PARAM, "2000"));
-	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
-	self->fd = open_specific(self->g.dev[0]);
-	ASSERT_LE(0, self->fd);
-
+	start_specific(_metadata, self, args, "2000");
 	t0 = now_s();
 	EXPECT_EQ(ETIMEDOUT, xmit_nop(self->fd, trigger, sizeof(trigger)));
 	dt = now_s() - t0;
 	EXPECT_LE(1.5, dt);
 	EXPECT_GE(8.0, dt);
 	EXPECT_TRUE(gadget_saw(&self->g, "mute 0 "));
-	EXPECT_TRUE(gadget_saw(&self->g, "ctrl-abort 0 "));
-	EXPECT_TRUE(gadget_saw(&self->g, "abort 0 "));
-	/* the Abort put the reader and the driver back in step */
-	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
-	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	check_aborted(_metadata, self);
 }
 
 /*
@@ -516,13 +670,8 @@ TEST_F(gadget, stop_with_unread_answer)
 {
 	static const char *const args[] = { "--late-ms", "5000", NULL };
 
-	ASSERT_EQ(0, read_line(XFR_TIMEOUT_PARAM, self->saved_timeout,
-			       sizeof(self->saved_timeout)));
-	ASSERT_EQ(0, write_str(XFR_TIMEOUT_PARAM, "1000"));
-	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
-	self->fd = open_specific(self->g.dev[0]);
-	ASSERT_LE(0, self->fd);
-	/* SetParameters made the timeout about 2.8 s; the Abort 1 s more */
+	start_specific(_metadata, self, args, "1000");
+	/* SetParameters made the timeout about 2.8 s; the Abort < 1 s more */
 	EXPECT_EQ(ETIMEDOUT, xmit_nop(self->fd, trigger, sizeof(trigger)));
 	EXPECT_TRUE(gadget_saw(&self->g, "ctrl-abort 0 "));
 	usleep(2500000);
