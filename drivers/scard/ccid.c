@@ -791,27 +791,39 @@ static int ccid_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 {
 	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
 	struct ccid_dev *ccid = s->ccid;
+	unsigned int timeout_ms = s->timeout_ms;
 	struct scard_ccid_resp resp;
 	unsigned int round;
 	size_t got = 0;
+	u8 bwi = 0;
 	int len, ret;
 
 	if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
 		return -EMSGSIZE;
+	/*
+	 * T=1 after S(WTX request): the reader gets the multiplier the core
+	 * granted as bBWI (CCID 6.1.4) and waits that many BWTs; so does the
+	 * driver.
+	 */
+	if (ccid->desc.level < SCARD_LEVEL_APDU && rdr->wtx) {
+		bwi = min(rdr->wtx, 255U);
+		timeout_ms = min_t(u64, (u64)timeout_ms * bwi,
+				   CCID_MAX_WAIT_MS);
+	}
 
 	ret = ccid_lock(ccid, rdr);
 	if (ret)
 		return ret;
 
 	len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
-					 s->index, ccid->seq++, 0,
+					 s->index, ccid->seq++, bwi,
 					 CCID_CHAIN_NONE, tx, tx_len);
 	for (round = 0; ; round++) {
 		if (len < 0) {
 			ret = len;
 			break;
 		}
-		ret = ccid_transact(ccid, rdr, len, s->timeout_ms, &resp);
+		ret = ccid_transact(ccid, rdr, len, timeout_ms, &resp);
 		if (ret)
 			break;
 		/* QEMU answers an absent or unpowered card with "success". */

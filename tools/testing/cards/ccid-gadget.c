@@ -10,13 +10,15 @@
  *               [--time-ext N] [--mute] [--mute-after-ext N]
  *               [--garbage seq|short|length|type|slot|status]
  *               [--unplug-after-ms N] [--remove-after-ms N] [--chain N]
- *               [--zlp yes|no] [--late-ms N]
+ *               [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N]
  *
  * --mute, --mute-after-ext, --garbage, --late-ms and --unplug-after-ms act
  * only on XfrBlocks whose APDU has INS GADGET_INS_TRIGGER (EA): the tests
  * can run normal commands before and after. --mute never answers it;
  * --mute-after-ext N sends N time extensions and then nothing. --time-ext
- * N sends N time extensions (multiplier 1) before every DataBlock. --chain N (APDU levels) sends responses in
+ * N sends N time extensions (multiplier 1) before every DataBlock.
+ * --late-after-wtx-ms N (TPDU level, T=1) answers the block that follows
+ * the card's S(WTX request) N ms late. --chain N (APDU levels) sends responses in
  * pieces of N bytes (bChainParameter 01/03/02), the next piece for each
  * empty XfrBlock with wLevelParameter 0010. A message of whole packets
  * ends with a zero-length packet unless --zlp no. --remove-after-ms N
@@ -24,8 +26,9 @@
  * with NotifySlotChange.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
- * "xfr <slot> <seq>", "ctrl-abort <slot> <seq>", "abort <slot> <seq>",
- * "mute <slot> <seq>", "garbage <mode>", "unplug", "removed <slot>".
+ * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
+ * "ctrl-abort <slot> <seq>", "abort <slot> <seq>", "mute <slot> <seq>",
+ * "late <slot> <seq>", "garbage <mode>", "unplug", "removed <slot>".
  * Exit status 4 when /dev/raw-gadget is missing.
  */
 #include <errno.h>
@@ -67,6 +70,7 @@ static struct {
 	int no_zlp;
 	unsigned int late_ms;	/* trigger: answer after this long */
 	int mute_ext;		/* trigger: this many time extensions, then mute */
+	unsigned int wtx_late_ms;	/* T=1: the block after S(WTX) */
 } opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1 };
 
 struct slot {
@@ -77,6 +81,7 @@ struct slot {
 	struct card_t0 t0;
 	struct card_t1 t1;
 	struct card_faults faults;
+	int wtx_asked;		/* the last T=1 answer was S(WTX request) */
 };
 
 static int fd;
@@ -341,17 +346,18 @@ static void send_chained(uint8_t si, uint8_t seq)
 		chain_len = chain_off = 0;
 }
 
-static void do_xfr(uint8_t si, uint8_t seq, uint16_t level_param,
-		   const uint8_t *d, size_t len)
+static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
+		   uint16_t level_param, const uint8_t *d, size_t len)
 {
 	static uint8_t resp[CARD_MAX_RESP + 16];
 	struct slot *s = &slots[si];
 	int trigger = opt.level != LVL_TPDU && len >= 2 &&
 		      d[1] == GADGET_INS_TRIGGER;
+	int late_wtx = 0;
 	size_t rlen;
 	unsigned int i;
 
-	logf_("xfr %u %u", si, seq);
+	logf_("xfr %u %u bwi %u chain %u", si, seq, bwi, level_param);
 	if (!s->present || !s->powered) {
 		send_msg(0x80, si, seq, 0x40 | icc_status(s), 0xFE, 0, NULL, 0);
 		return;
@@ -394,11 +400,19 @@ static void do_xfr(uint8_t si, uint8_t seq, uint16_t level_param,
 			rlen = card_apdu_raw(&s->app, d, len, resp);
 		}
 	} else if (s->protocol == 1) {
+		unsigned long wtx = s->t1.wtx_sent;
+
+		late_wtx = s->wtx_asked && opt.wtx_late_ms;
 		rlen = card_t1_block(&s->t1, d, len, resp);
+		s->wtx_asked = s->t1.wtx_sent != wtx;
 	} else {
 		rlen = card_t0_tpdu(&s->t0, d, len, resp);
 	}
 
+	if (late_wtx) {
+		logf_("late %u %u", si, seq);
+		msleep(opt.wtx_late_ms);
+	}
 	for (i = 0; i < opt.time_ext; i++)
 		send_msg(0x80, si, seq, 0x80 | icc_status(s), 1, 0, NULL, 0);
 	if (trigger && opt.garbage) {
@@ -455,7 +469,7 @@ static void handle(const uint8_t *m, size_t len)
 			 len - HDR);
 		break;
 	case 0x6F:	/* XfrBlock */
-		do_xfr(si, seq, m[8] | m[9] << 8, m + HDR, len - HDR);
+		do_xfr(si, seq, m[7], m[8] | m[9] << 8, m + HDR, len - HDR);
 		break;
 	case 0x72:	/* Abort */
 		logf_("abort %u %u", si, seq);
@@ -699,6 +713,8 @@ static int parse_args(int argc, char **argv)
 			opt.mute_ext = atoi(v);
 			if (opt.mute_ext < 0)
 				return -1;
+		} else if (!strcmp(a, "--late-after-wtx-ms")) {
+			opt.wtx_late_ms = atoi(v);
 		} else if (!strcmp(a, "--chain")) {
 			opt.chain = atoi(v);
 		} else if (!strcmp(a, "--zlp")) {
@@ -722,7 +738,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N]\n");
 		return 2;
 	}
 	for (i = 0; i < opt.slots; i++) {

@@ -2,10 +2,10 @@
 /*
  * scard_ccid against a CCID reader emulated with raw-gadget on dummy_hcd
  * (tools/testing/cards/ccid-gadget.c): what QEMU's usb-ccid cannot do.
- * Several slots, extended APDU level, time extensions, a mute card and
- * the Abort sequence, SIGKILL and close() in the middle of an exchange,
- * malformed answers, an unplug in the middle of an exchange and
- * NotifySlotChange.
+ * Several slots, extended APDU level, time extensions, T=1 WTX (bBWI), a
+ * mute card and the Abort sequence, SIGKILL and close() in the middle
+ * of an exchange, malformed answers, an unplug in the middle of an
+ * exchange and NotifySlotChange.
  *
  * Each test starts ccid-gadget (from PATH) and finds its readers by their
  * sysfs name; the QEMU reader is left alone. The whole program is skipped
@@ -645,6 +645,45 @@ TEST_F(gadget, close_cancels_async_transmit)
 	TH_LOG("close() took %.3f s", dt);
 	EXPECT_GE(1.0, dt);
 	check_aborted(_metadata, self);
+}
+
+/*
+ * T=1 on a TPDU reader: the block after the card's S(WTX request)
+ * (multiplier 2) goes out with bBWI 2 (CCID 6.1.4), and the driver waits
+ * twice as long for its answer: one 5 s late is taken (the wait under
+ * the card's BWT alone is about 3.9 s here).
+ */
+TEST_F(gadget, tpdu_t1_wtx_bwi)
+{
+	static const char *const args[] = { "--level", "tpdu", "--protocols",
+					    "t1", "--late-after-wtx-ms",
+					    "5000", NULL };
+	static const uint8_t atr_t1[] = { 0x3B, 0x82, 0x01, 0x53, 0x43, 0x93 };
+	/* SLOW: one S(WTX request) before 90 00 */
+	static const uint8_t slow[] = { 0x00, 0xE8, 0x01, 0x00 };
+	uint8_t *r = NULL;
+	size_t n = 0;
+
+	ASSERT_EQ(0, set_xfr_timeout(self->saved_timeout,
+				     sizeof(self->saved_timeout), "1000"));
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_proto(self->g.dev[0], atr_t1, sizeof(atr_t1),
+			      SCARD_PROTOCOL_T1);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T1, 3, 0));
+	EXPECT_FALSE(gadget_log_has(&self->g, " bwi 2 ", 1));
+
+	ASSERT_EQ(0, xmit(self->fd, SCARD_PROTOCOL_T1, slow, sizeof(slow), &r,
+			  &n));
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(0x90, r[0]);
+	EXPECT_EQ(0x00, r[1]);
+	free(r);
+	EXPECT_TRUE(gadget_saw(&self->g, "late 0 "));
+	EXPECT_TRUE(gadget_log_has(&self->g, " bwi 2 ", 1));
+	EXPECT_FALSE(gadget_saw(&self->g, "ctrl-abort"));
+	/* the next blocks are back to bBWI 0 */
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T1, 3, 0));
 }
 
 TEST_F(gadget, mute_card_timeout_and_abort)
