@@ -62,7 +62,6 @@
 #define CCID_SLEEP_MS		10000	/* one sleep */
 #define CCID_MAX_STALE		8	/* stale answers dropped per exchange */
 #define CCID_MAX_ZLP		8	/* empty bulk IN completions tolerated */
-#define CCID_MAX_CHAIN		1024	/* response chaining rounds */
 #define CCID_POLL_MS		1000	/* presence polling without interrupt */
 #define CCID_GONE_WAIT_MS	1000	/* a transport error: unplugged? */
 
@@ -786,6 +785,102 @@ out:
 	return ret;
 }
 
+/* QEMU answers an absent or unpowered card with "success". */
+static int ccid_icc_active(const struct scard_ccid_resp *resp)
+{
+	if (resp->icc_status == CCID_ICC_ACTIVE)
+		return 0;
+	return resp->icc_status == CCID_ICC_ABSENT ? -ENOMEDIUM : -EIO;
+}
+
+/*
+ * Take the answer to the XfrBlock just exchanged from @resp, and at the
+ * APDU level the next pieces of a response that the reader chains
+ * (bChainParameter 1, then 3 while more follow, 2 for the last; CCID
+ * 6.2.1), each asked for with an empty XfrBlock, wLevelParameter 10h. A
+ * response larger than @rx_size is still read to its end, so that the
+ * reader stays in step and its size is known.
+ *
+ * Return: 0 or -EOVERFLOW, with *@rx_len the size of the response; or
+ * the error of an exchange.
+ */
+static int ccid_xfr_response(struct ccid_slot *s, struct scard_ccid_resp *resp,
+			     unsigned int timeout_ms, u8 *rx, size_t rx_size,
+			     size_t *rx_len)
+{
+	struct ccid_dev *ccid = s->ccid;
+	unsigned int empty = 0;
+	size_t got = 0;
+	int len, ret;
+
+	for (;;) {
+		ret = ccid_icc_active(resp);
+		if (ret)
+			return ret;
+		if (got <= rx_size && resp->data_len <= rx_size - got)
+			memcpy(rx + got, resp->data, resp->data_len);
+		got += resp->data_len;
+
+		if (resp->specific != CCID_CHAIN_BEGIN &&
+		    resp->specific != CCID_CHAIN_CONTINUE)
+			break;
+		if (got > CCID_MAX_DATA ||
+		    (!resp->data_len && ++empty > CCID_MAX_STALE))
+			return -EPROTO;
+		len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
+						 s->index, ccid->seq++, 0,
+						 CCID_CHAIN_EMPTY, NULL, 0);
+		if (len < 0)
+			return len;
+		ret = ccid_transact(ccid, s->rdr, len, timeout_ms, resp);
+		if (ret)
+			return ret;
+	}
+	*rx_len = got;
+	return got > rx_size ? -EOVERFLOW : 0;
+}
+
+/*
+ * Send @tx in XfrBlocks. At the APDU level a command longer than one
+ * message goes in pieces (wLevelParameter 1, then 3 while more follow, 2
+ * for the last; CCID 6.1.4), and the reader asks for each next piece
+ * with an empty DataBlock, bChainParameter 10h. @resp is the answer to
+ * the last piece.
+ */
+static int ccid_xfr_command(struct ccid_slot *s, const u8 *tx, size_t tx_len,
+			    u8 bwi, unsigned int timeout_ms,
+			    struct scard_ccid_resp *resp)
+{
+	struct ccid_dev *ccid = s->ccid;
+	size_t piece = ccid->max_msg - CCID_HDR_SIZE, off = 0, n;
+	u16 chain = CCID_CHAIN_NONE;
+	int len, ret;
+
+	do {
+		n = min(piece, tx_len - off);
+		if (tx_len > piece)
+			chain = !off ? CCID_CHAIN_BEGIN :
+				off + n < tx_len ? CCID_CHAIN_CONTINUE :
+				CCID_CHAIN_END;
+		len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
+						 s->index, ccid->seq++, bwi,
+						 chain, tx + off, n);
+		if (len < 0)
+			return len;
+		ret = ccid_transact(ccid, s->rdr, len, timeout_ms, resp);
+		if (!ret)
+			ret = ccid_icc_active(resp);
+		if (ret)
+			return ret;
+		off += n;
+		if (off < tx_len &&
+		    (resp->data_len || (resp->specific != CCID_CHAIN_EMPTY &&
+					resp->specific != CCID_CHAIN_NONE)))
+			return -EPROTO;
+	} while (off < tx_len);
+	return 0;
+}
+
 static int ccid_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 		    u8 *rx, size_t rx_size, size_t *rx_len)
 {
@@ -793,67 +888,32 @@ static int ccid_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	struct ccid_dev *ccid = s->ccid;
 	unsigned int timeout_ms = s->timeout_ms;
 	struct scard_ccid_resp resp;
-	unsigned int round;
-	size_t got = 0;
 	u8 bwi = 0;
-	int len, ret;
+	int ret;
 
-	if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
-		return -EMSGSIZE;
-	/*
-	 * T=1 after S(WTX request): the reader gets the multiplier the core
-	 * granted as bBWI (CCID 6.1.4) and waits that many BWTs; so does the
-	 * driver.
-	 */
-	if (ccid->desc.level < SCARD_LEVEL_APDU && rdr->wtx) {
-		bwi = min(rdr->wtx, 255U);
-		timeout_ms = min_t(u64, (u64)timeout_ms * bwi,
-				   CCID_MAX_WAIT_MS);
+	if (ccid->desc.level < SCARD_LEVEL_APDU) {
+		/* caps.max_msg: the core's units fit in one message. */
+		if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
+			return -EMSGSIZE;
+		/*
+		 * T=1 after S(WTX request): the reader gets the multiplier
+		 * the core granted as bBWI (CCID 6.1.4) and waits that many
+		 * BWTs; so does the driver.
+		 */
+		if (rdr->wtx) {
+			bwi = min(rdr->wtx, 255U);
+			timeout_ms = min_t(u64, (u64)timeout_ms * bwi,
+					   CCID_MAX_WAIT_MS);
+		}
 	}
 
 	ret = ccid_lock(ccid, rdr);
 	if (ret)
 		return ret;
-
-	len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
-					 s->index, ccid->seq++, bwi,
-					 CCID_CHAIN_NONE, tx, tx_len);
-	for (round = 0; ; round++) {
-		if (len < 0) {
-			ret = len;
-			break;
-		}
-		ret = ccid_transact(ccid, rdr, len, timeout_ms, &resp);
-		if (ret)
-			break;
-		/* QEMU answers an absent or unpowered card with "success". */
-		if (resp.icc_status != CCID_ICC_ACTIVE) {
-			ret = resp.icc_status == CCID_ICC_ABSENT ?
-			      -ENOMEDIUM : -EIO;
-			break;
-		}
-		if (resp.data_len > rx_size - got) {
-			ret = -EOVERFLOW;
-			break;
-		}
-		memcpy(rx + got, resp.data, resp.data_len);
-		got += resp.data_len;
-
-		/* APDU level: the reader chains a long response. */
-		if (resp.specific != CCID_CHAIN_BEGIN &&
-		    resp.specific != CCID_CHAIN_CONTINUE)
-			break;
-		if (round >= CCID_MAX_CHAIN) {
-			ret = -EPROTO;
-			break;
-		}
-		len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
-						 s->index, ccid->seq++, 0,
-						 CCID_CHAIN_EMPTY, NULL, 0);
-	}
+	ret = ccid_xfr_command(s, tx, tx_len, bwi, timeout_ms, &resp);
 	if (!ret)
-		*rx_len = got;
-
+		ret = ccid_xfr_response(s, &resp, timeout_ms, rx, rx_size,
+					rx_len);
 	ccid_unlock(ccid);
 	return ret;
 }
@@ -866,6 +926,7 @@ static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	struct scard_ccid_resp resp;
 	int len, ret;
 
+	/* Escape commands have no chaining. */
 	if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
 		return -EMSGSIZE;
 
@@ -1209,7 +1270,9 @@ static void ccid_fill_caps(struct ccid_dev *ccid,
 	caps->default_rate = d->data_rate;
 	caps->max_rate = d->max_data_rate;
 	caps->max_ifsd = d->max_ifsd;
-	caps->max_msg = ccid->max_msg - CCID_HDR_SIZE;
+	/* At the APDU levels, chaining moves any size (ccid_xfr()). */
+	caps->max_msg = d->level >= SCARD_LEVEL_APDU ? 0 :
+			ccid->max_msg - CCID_HDR_SIZE;
 	caps->mechanical = 0;
 	caps->auto_pps = !!(d->features & (CCID_FEAT_AUTO_PPS |
 					    CCID_FEAT_AUTO_PARAM_NEG));

@@ -34,7 +34,10 @@
  *   default and is proposed in PPS1.
  * - The other parameters come from the ATR: N, WI, IFSC, CWI, BWI, EDC,
  *   clock stop, convention. IFSD is the reader's max_ifsd when it is
- *   1..254, else 32, as SmartcardInitializeCardCapabilities does.
+ *   1..254, else 32, as SmartcardInitializeCardCapabilities does. When
+ *   the reader moves units of at most max_msg bytes (a CCID TPDU reader's
+ *   dwMaxCCIDMessageLength), IFSC and IFSD are lowered so that a block
+ *   (prologue, information field, two-byte epilogue) fits in one.
  * - PPS requests carry PPS1 only (no PPS2, no PPS3). The response must be
  *   exactly PPSS, PPS0, the optional bytes PPS0 announces and a right PCK;
  *   PPS0 must echo the protocol and bit 8; PPS1, PPS2 and PPS3 must each be
@@ -138,7 +141,8 @@ static u32 scard_pps_proto_bit(u8 t)
 /**
  * scard_pps_select() - choose the protocol and its parameters
  * @atr: the card's decoded ATR
- * @caps: the reader's capabilities (protocols, clocks, max_rate, max_ifsd)
+ * @caps: the reader's capabilities (protocols, clocks, max_rate, max_ifsd,
+ *	max_msg)
  * @mask: SET_PROTOCOL's mask: SCARD_PROTOCOL_T0 and/or SCARD_PROTOCOL_T1,
  *	optionally SCARD_PROTOCOL_DEFAULT (other bits are ignored)
  * @p: filled in with the parameters to use (zeroed first)
@@ -211,6 +215,14 @@ int scard_pps_select(const struct scard_atr *atr,
 	p->ifsc = atr->ifsc;
 	p->ifsd = caps->max_ifsd >= 1 && caps->max_ifsd <= SCARD_T1_MAX_IFS ?
 		  caps->max_ifsd : SCARD_IFSD_DEFAULT;
+	if (caps->max_msg) {
+		u32 fit = caps->max_msg > SCARD_T1_PROLOGUE + SCARD_T1_MAX_EDC ?
+			  caps->max_msg - SCARD_T1_PROLOGUE - SCARD_T1_MAX_EDC :
+			  1;
+
+		p->ifsc = min_t(u32, p->ifsc, fit);
+		p->ifsd = min_t(u32, p->ifsd, fit);
+	}
 	p->cwi = atr->cwi;
 	p->bwi = atr->bwi;
 	p->edc_crc = atr->edc_crc;

@@ -175,18 +175,20 @@ static void scard_pps_select_vectors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.ifsd, v->ifsd ? v->ifsd : 32);
 }
 
+/* TC1 N=2, TC2 WI=20, T=1: TA3 IFSC 128, TB3 BWI 4 CWI 5, TC3 CRC. */
+static const u8 scard_pps_atr_t1_fields[] = { 0x3b, 0xc0, 0x02, 0xc1, 0x14,
+					      0x71, 0x80, 0x45, 0x01 };
+
 /* Every other field of the parameters comes from the ATR. */
 static void scard_pps_select_fields_from_atr(struct kunit *test)
 {
-	/* TC1 N=2, TC2 WI=20, T=1: TA3 IFSC 128, TB3 BWI 4 CWI 5, TC3 CRC. */
-	static const u8 bytes[] = { 0x3b, 0xc0, 0x02, 0xc1, 0x14, 0x71, 0x80,
-				    0x45, 0x01 };
 	struct scard_reader_caps caps;
 	struct scard_params p;
 	struct scard_atr atr;
 	bool needed = true;
 
-	scard_pps_atr(test, &atr, bytes, sizeof(bytes), true);
+	scard_pps_atr(test, &atr, scard_pps_atr_t1_fields,
+		      sizeof(scard_pps_atr_t1_fields), true);
 	scard_pps_caps(&caps, 0, 0, 0);
 	KUNIT_ASSERT_EQ(test, scard_pps_select(&atr, &caps, TX, &p, &needed),
 			0);
@@ -199,6 +201,35 @@ static void scard_pps_select_fields_from_atr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.bwi, 4);
 	KUNIT_EXPECT_TRUE(test, p.edc_crc);
 	KUNIT_EXPECT_FALSE(test, p.inverse);
+}
+
+/* IFSC and IFSD shrink so that a T=1 block fits the reader's max_msg. */
+static void scard_pps_select_ifs_fit_max_msg(struct kunit *test)
+{
+	struct scard_reader_caps caps;
+	struct scard_params p;
+	struct scard_atr atr;
+
+	/* T=1 with TA3 IFSC 128 */
+	scard_pps_atr(test, &atr, scard_pps_atr_t1_fields,
+		      sizeof(scard_pps_atr_t1_fields), true);
+	scard_pps_caps(&caps, 0, 0, 0);
+	caps.max_ifsd = 254;
+	/* a 64-byte CCID message: 54 bytes of block, 49 of information */
+	caps.max_msg = 54;
+	KUNIT_ASSERT_EQ(test, scard_pps_select(&atr, &caps, TX, &p, NULL), 0);
+	KUNIT_EXPECT_EQ(test, p.ifsc, 49);
+	KUNIT_EXPECT_EQ(test, p.ifsd, 49);
+	/* 271-byte messages hold the largest block */
+	caps.max_msg = 261;
+	KUNIT_ASSERT_EQ(test, scard_pps_select(&atr, &caps, TX, &p, NULL), 0);
+	KUNIT_EXPECT_EQ(test, p.ifsc, 128);
+	KUNIT_EXPECT_EQ(test, p.ifsd, 254);
+	/* no limit */
+	caps.max_msg = 0;
+	KUNIT_ASSERT_EQ(test, scard_pps_select(&atr, &caps, TX, &p, NULL), 0);
+	KUNIT_EXPECT_EQ(test, p.ifsc, 128);
+	KUNIT_EXPECT_EQ(test, p.ifsd, 254);
 }
 
 /* The convention and the clock stop indicator are carried over too. */
@@ -396,6 +427,7 @@ static void scard_pps_check_built_request_echo(struct kunit *test)
 static struct kunit_case scard_pps_cases[] = {
 	KUNIT_CASE_PARAM(scard_pps_select_vectors, scard_pps_sel_gen_params),
 	KUNIT_CASE(scard_pps_select_fields_from_atr),
+	KUNIT_CASE(scard_pps_select_ifs_fit_max_msg),
 	KUNIT_CASE(scard_pps_select_inverse_clock_stop),
 	KUNIT_CASE(scard_pps_select_null_args),
 	KUNIT_CASE(scard_pps_clk_khz_choice),

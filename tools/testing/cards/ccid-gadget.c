@@ -11,6 +11,7 @@
  *               [--garbage seq|short|length|type|slot|status]
  *               [--unplug-after-ms N] [--remove-after-ms N] [--chain N]
  *               [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N]
+ *               [--max-msg N]
  *
  * --mute, --mute-after-ext, --garbage, --late-ms and --unplug-after-ms act
  * only on XfrBlocks whose APDU has INS GADGET_INS_TRIGGER (EA): the tests
@@ -18,18 +19,25 @@
  * --mute-after-ext N sends N time extensions and then nothing. --time-ext
  * N sends N time extensions (multiplier 1) before every DataBlock.
  * --late-after-wtx-ms N (TPDU level, T=1) answers the block that follows
- * the card's S(WTX request) N ms late. --chain N (APDU levels) sends responses in
- * pieces of N bytes (bChainParameter 01/03/02), the next piece for each
- * empty XfrBlock with wLevelParameter 0010. A message of whole packets
- * ends with a zero-length packet unless --zlp no. --remove-after-ms N
- * takes the card of slot 0 out N ms after SET_CONFIGURATION and says so
- * with NotifySlotChange.
+ * the card's S(WTX request) N ms late. --max-msg N sets
+ * dwMaxCCIDMessageLength (default 1024, 65554 at level ext) and holds
+ * both directions to it: a longer command gets a failed answer, a longer
+ * answer is replaced by one (bError XFR_OVERRUN). At the APDU levels the
+ * reader takes a long command in pieces (wLevelParameter 1, 3 ... 2, each
+ * but the last answered with an empty DataBlock, bChainParameter 10h) and
+ * sends a response longer than a message in pieces of at most one
+ * message, or of --chain N bytes (bChainParameter 01/03/02), the next
+ * piece for each empty XfrBlock with wLevelParameter 0010 (CCID 6.1.4,
+ * 6.2.1). A message of whole packets ends with a zero-length packet
+ * unless --zlp no. --remove-after-ms N takes the card of slot 0 out N ms
+ * after SET_CONFIGURATION and says so with NotifySlotChange.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
  * "ctrl-abort <slot> <seq>", "abort <slot> <seq>", "mute <slot> <seq>",
- * "late <slot> <seq>", "garbage <mode>", "unplug", "removed <slot>".
- * Exit status 4 when /dev/raw-gadget is missing.
+ * "late <slot> <seq>", "garbage <mode>",
+ * "command too long <length>", "answer too long <length>", "unplug",
+ * "removed <slot>". Exit status 4 when /dev/raw-gadget is missing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,6 +79,7 @@ static struct {
 	unsigned int late_ms;	/* trigger: answer after this long */
 	int mute_ext;		/* trigger: this many time extensions, then mute */
 	unsigned int wtx_late_ms;	/* T=1: the block after S(WTX) */
+	unsigned int max_msg;	/* dwMaxCCIDMessageLength */
 } opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1 };
 
 struct slot {
@@ -179,7 +188,7 @@ static void build_cfg(void)
 	else
 		feat |= 0x00040000;
 	put32(p + 40, feat);
-	put32(p + 44, opt.level == LVL_EXT ? MAX_MSG : 1024);
+	put32(p + 44, opt.max_msg);
 	p[48] = 0xFF;
 	p[49] = 0xFF;
 	p[53] = 1;
@@ -254,6 +263,13 @@ static void send_msg(uint8_t type, uint8_t slot, uint8_t seq, uint8_t status,
 {
 	static uint8_t m[MAX_MSG];
 
+	if (HDR + len > opt.max_msg) {
+		/* A reader cannot send that: it fails the command instead. */
+		logf_("answer too long %zu", HDR + len);
+		status = 0x40 | (status & 0x03);
+		error = 0xFC;
+		len = 0;
+	}
 	m[0] = type;
 	put32(m + 1, len);
 	m[5] = slot;
@@ -325,17 +341,29 @@ static void send_garbage(uint8_t slot, uint8_t seq, const uint8_t *resp,
 	ep_write(ep_in, m, sizeof(m));
 }
 
-/* The rest of a chained response (--chain), sent on empty XfrBlocks. */
+/* The rest of a chained response, sent on empty XfrBlocks. */
 static uint8_t chain_buf[CARD_MAX_RESP + 16];
 static size_t chain_len, chain_off;
+
+/* A command that comes in pieces (APDU levels, wLevelParameter 1/3/2). */
+static uint8_t cmd_buf[CARD_MAX_CMD + 16];
+static size_t cmd_len;
+
+/* Response pieces: --chain N, and never more than a message. */
+static size_t chain_piece(void)
+{
+	size_t n = opt.max_msg - HDR;
+
+	return opt.chain && opt.chain < n ? opt.chain : n;
+}
 
 static void send_chained(uint8_t si, uint8_t seq)
 {
 	size_t n = chain_len - chain_off;
 	uint8_t param;
 
-	if (n > opt.chain) {
-		n = opt.chain;
+	if (n > chain_piece()) {
+		n = chain_piece();
 		param = chain_off ? 0x03 : 0x01;
 	} else {
 		param = chain_off ? 0x02 : 0x00;
@@ -351,9 +379,7 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 {
 	static uint8_t resp[CARD_MAX_RESP + 16];
 	struct slot *s = &slots[si];
-	int trigger = opt.level != LVL_TPDU && len >= 2 &&
-		      d[1] == GADGET_INS_TRIGGER;
-	int late_wtx = 0;
+	int trigger, late_wtx = 0;
 	size_t rlen;
 	unsigned int i;
 
@@ -362,7 +388,7 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 		send_msg(0x80, si, seq, 0x40 | icc_status(s), 0xFE, 0, NULL, 0);
 		return;
 	}
-	if (opt.chain && level_param == 0x10 && !len) {
+	if (opt.level != LVL_TPDU && level_param == 0x10 && !len) {
 		if (!chain_len) {
 			logf_("unexpected chain continuation");
 			send_msg(0x80, si, seq, 0x40, 0x08, 0, NULL, 0);
@@ -371,6 +397,29 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 		send_chained(si, seq);
 		return;
 	}
+	if (opt.level != LVL_TPDU && level_param) {
+		/* A piece of a command: 1 begins, 3 continues, 2 ends it. */
+		int first = level_param == 0x01;
+
+		if (level_param > 0x03 || first != !cmd_len ||
+		    cmd_len + len > CARD_MAX_CMD) {
+			logf_("bad command chain %u", level_param);
+			cmd_len = 0;
+			send_msg(0x80, si, seq, 0x40, 0x08, 0, NULL, 0);
+			return;
+		}
+		memcpy(cmd_buf + cmd_len, d, len);
+		cmd_len += len;
+		if (level_param != 0x02) {
+			send_msg(0x80, si, seq, 0, 0, 0x10, NULL, 0);
+			return;
+		}
+		d = cmd_buf;
+		len = cmd_len;
+		cmd_len = 0;
+	}
+	trigger = opt.level != LVL_TPDU && len >= 2 &&
+		  d[1] == GADGET_INS_TRIGGER;
 	if (trigger && (opt.mute || opt.mute_ext >= 0)) {
 		for (i = 0; opt.mute_ext > 0 && i < (unsigned int)opt.mute_ext;
 		     i++)
@@ -419,7 +468,7 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 		send_garbage(si, seq, resp, rlen);
 		return;
 	}
-	if (opt.chain && opt.level != LVL_TPDU) {
+	if (opt.level != LVL_TPDU && rlen > chain_piece()) {
 		memcpy(chain_buf, resp, rlen);
 		chain_len = rlen;
 		chain_off = 0;
@@ -500,9 +549,19 @@ static void *bulk_thread(void *arg)
 		}
 		memcpy(msg, r.data, n);
 		got = n;
-		need = HDR + get32(msg + 1);
-		if (need > MAX_MSG) {
-			logf_("command too long");
+		need = HDR + (size_t)get32(msg + 1);
+		if (need > opt.max_msg) {
+			/* Take it all in, then fail it: bError 1, dwLength. */
+			logf_("command too long %zu", need);
+			while (got < need) {
+				n = ep_read(ep_out, &r, need - got < BULK_MPS ?
+					    need - got : BULK_MPS);
+				if (n <= 0)
+					return NULL;
+				got += n;
+			}
+			send_msg(msg[0] == 0x6F || msg[0] == 0x62 ? 0x80 : 0x81,
+				 msg[5], msg[6], 0x40, 1, 0, NULL, 0);
 			continue;
 		}
 		/* Exact reads: the driver sends no ZLP after 512*k bytes. */
@@ -715,6 +774,10 @@ static int parse_args(int argc, char **argv)
 				return -1;
 		} else if (!strcmp(a, "--late-after-wtx-ms")) {
 			opt.wtx_late_ms = atoi(v);
+		} else if (!strcmp(a, "--max-msg")) {
+			opt.max_msg = atoi(v);
+			if (opt.max_msg < 64 || opt.max_msg > MAX_MSG)
+				return -1;
 		} else if (!strcmp(a, "--chain")) {
 			opt.chain = atoi(v);
 		} else if (!strcmp(a, "--zlp")) {
@@ -738,9 +801,11 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N]\n");
 		return 2;
 	}
+	if (!opt.max_msg)
+		opt.max_msg = opt.level == LVL_EXT ? MAX_MSG : 1024;
 	for (i = 0; i < opt.slots; i++) {
 		struct slot *s = &slots[i];
 

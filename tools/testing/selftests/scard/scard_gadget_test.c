@@ -2,10 +2,11 @@
 /*
  * scard_ccid against a CCID reader emulated with raw-gadget on dummy_hcd
  * (tools/testing/cards/ccid-gadget.c): what QEMU's usb-ccid cannot do.
- * Several slots, extended APDU level, time extensions, T=1 WTX (bBWI), a
- * mute card and the Abort sequence, SIGKILL and close() in the middle
- * of an exchange, malformed answers, an unplug in the middle of an
- * exchange and NotifySlotChange.
+ * Several slots, extended APDU level, command and response chaining
+ * through small messages, time extensions, T=1 WTX (bBWI), a mute card
+ * and the Abort sequence, SIGKILL and close() in the middle of an
+ * exchange, malformed answers, an unplug in the middle of an exchange
+ * and NotifySlotChange.
  *
  * Each test starts ccid-gadget (from PATH) and finds its readers by their
  * sysfs name; the QEMU reader is left alone. The whole program is skipped
@@ -684,6 +685,50 @@ TEST_F(gadget, tpdu_t1_wtx_bwi)
 	EXPECT_FALSE(gadget_saw(&self->g, "ctrl-abort"));
 	/* the next blocks are back to bBWI 0 */
 	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T1, 3, 0));
+}
+
+/*
+ * An extended APDU of 65535 bytes, and its response, through a reader
+ * whose messages are at most 271 bytes: command and response chaining
+ * through wLevelParameter and bChainParameter (CCID 6.1.4, 6.2.1).
+ */
+TEST_F(gadget, extended_apdu_small_messages)
+{
+	static const char *const args[] = { "--level", "ext", "--max-msg",
+					    "271", NULL };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 65535, 1));
+	/* two pieces each way; then exactly one message each way */
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 300, 1));
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 250, 1));
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 10, 0));
+	EXPECT_TRUE(gadget_log_has(&self->g, " chain 1\n", 1));
+	EXPECT_TRUE(gadget_log_has(&self->g, " chain 16\n", 1));
+	EXPECT_FALSE(gadget_saw(&self->g, "command too long"));
+	EXPECT_FALSE(gadget_saw(&self->g, "answer too long"));
+	EXPECT_FALSE(gadget_saw(&self->g, "bad command chain"));
+}
+
+/*
+ * T=1 on a TPDU reader whose messages are at most 64 bytes: IFSD (and
+ * IFSC) are chosen so that every block fits in one message.
+ */
+TEST_F(gadget, tpdu_t1_small_messages)
+{
+	static const char *const args[] = { "--level", "tpdu", "--protocols",
+					    "t1", "--max-msg", "64", NULL };
+	static const uint8_t atr_t1[] = { 0x3B, 0x82, 0x01, 0x53, 0x43, 0x93 };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_proto(self->g.dev[0], atr_t1, sizeof(atr_t1),
+			      SCARD_PROTOCOL_T1);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T1, 200, 0));
+	EXPECT_FALSE(gadget_saw(&self->g, "answer too long"));
+	EXPECT_FALSE(gadget_saw(&self->g, "command too long"));
 }
 
 TEST_F(gadget, mute_card_timeout_and_abort)
