@@ -82,9 +82,9 @@
 #define CCID_KICK_AFTER_MS	1000
 
 static bool escape;
-module_param(escape, bool, 0444);
+module_param(escape, bool, 0644);
 MODULE_PARM_DESC(escape,
-		 "Offer IOCTL_CCID_ESCAPE: pass vendor commands to the reader (default: off)");
+		 "Offer IOCTL_CCID_ESCAPE (vendor commands) on readers bound afterwards (default: off)");
 
 static unsigned int xfr_timeout_ms = 10000;
 module_param(xfr_timeout_ms, uint, 0644);
@@ -943,12 +943,13 @@ static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	ret = ccid_transact(ccid, rdr, len, ccid_xfr_timeout(), &resp);
 	if (ret)
 		goto out;
+	/* On -EOVERFLOW too: the size needed. */
+	*rx_len = resp.data_len;
 	if (resp.data_len > rx_size) {
 		ret = -EOVERFLOW;
 		goto out;
 	}
 	memcpy(rx, resp.data, resp.data_len);
-	*rx_len = resp.data_len;
 out:
 	ccid_unlock(ccid);
 	return ret;
@@ -1248,7 +1249,7 @@ static int ccid_find_desc(struct usb_interface *intf,
 }
 
 static void ccid_fill_caps(struct ccid_dev *ccid,
-			   struct scard_reader_caps *caps)
+			   struct scard_reader_caps *caps, bool esc)
 {
 	struct usb_device *udev = ccid->udev;
 	const struct scard_ccid_desc *d = &ccid->desc;
@@ -1276,7 +1277,7 @@ static void ccid_fill_caps(struct ccid_dev *ccid,
 	caps->mechanical = 0;
 	caps->auto_pps = !!(d->features & (CCID_FEAT_AUTO_PPS |
 					    CCID_FEAT_AUTO_PARAM_NEG));
-	caps->features_escape = escape;
+	caps->features_escape = esc;
 }
 
 static void ccid_free(struct ccid_dev *ccid)
@@ -1407,6 +1408,7 @@ static int ccid_probe(struct usb_interface *intf,
 	const struct scard_reader_ops *ops;
 	struct ccid_dev *ccid;
 	unsigned int i;
+	bool esc;
 	int ret;
 
 	ccid = kzalloc(sizeof(*ccid), GFP_KERNEL);
@@ -1463,7 +1465,9 @@ static int ccid_probe(struct usb_interface *intf,
 
 	usb_set_intfdata(intf, ccid);
 
-	ops = escape ? &ccid_ops_escape : &ccid_ops;
+	/* The parameter may change meanwhile: read it once. */
+	esc = READ_ONCE(escape);
+	ops = esc ? &ccid_ops_escape : &ccid_ops;
 	for (i = 0; i < ccid->nslots; i++) {
 		struct ccid_slot *s = &ccid->slots[i];
 		struct scard_reader *rdr;
@@ -1478,7 +1482,7 @@ static int ccid_probe(struct usb_interface *intf,
 		s->index = i;
 		s->timeout_ms = ccid_xfr_timeout();
 		rdr->slot = i;
-		ccid_fill_caps(ccid, &rdr->caps);
+		ccid_fill_caps(ccid, &rdr->caps, esc);
 		scard_reader_set_drvdata(rdr, s);
 	}
 

@@ -31,11 +31,13 @@
  * 6.2.1). A message of whole packets ends with a zero-length packet
  * unless --zlp no. --remove-after-ms N takes the card of slot 0 out N ms
  * after SET_CONFIGURATION and says so with NotifySlotChange.
+ * PC_to_RDR_Escape is answered with RDR_to_PC_Escape carrying the same
+ * bytes.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
  * "ctrl-abort <slot> <seq>", "abort <slot> <seq>", "mute <slot> <seq>",
- * "late <slot> <seq>", "garbage <mode>",
+ * "late <slot> <seq>", "escape <slot> <seq> <length>", "garbage <mode>",
  * "command too long <length>", "answer too long <length>", "unplug",
  * "removed <slot>". Exit status 4 when /dev/raw-gadget is missing.
  */
@@ -519,6 +521,10 @@ static void handle(const uint8_t *m, size_t len)
 		break;
 	case 0x6F:	/* XfrBlock */
 		do_xfr(si, seq, m[7], m[8] | m[9] << 8, m + HDR, len - HDR);
+		break;
+	case 0x6B:	/* Escape: the bytes come back */
+		logf_("escape %u %u %zu", si, seq, len - HDR);
+		send_msg(0x83, si, seq, icc_status(s), 0, 0, m + HDR, len - HDR);
 		break;
 	case 0x72:	/* Abort */
 		logf_("abort %u %u", si, seq);

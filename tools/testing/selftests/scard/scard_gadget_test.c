@@ -5,8 +5,8 @@
  * Several slots, extended APDU level, command and response chaining
  * through small messages, time extensions, T=1 WTX (bBWI), a mute card
  * and the Abort sequence, SIGKILL and close() in the middle of an
- * exchange, malformed answers, an unplug in the middle of an exchange
- * and NotifySlotChange.
+ * exchange, escape commands, malformed answers, an unplug in the middle
+ * of an exchange and NotifySlotChange.
  *
  * Each test starts ccid-gadget (from PATH) and finds its readers by their
  * sysfs name; the QEMU reader is left alone. The whole program is skipped
@@ -24,6 +24,7 @@
 #define GADGET_NAME	"scard CCID gadget"
 #define GADGET_MAX	8
 #define XFR_TIMEOUT_PARAM "/sys/module/scard_ccid/parameters/xfr_timeout_ms"
+#define ESCAPE_PARAM	"/sys/module/scard_ccid/parameters/escape"
 
 struct gadget {
 	pid_t pid;
@@ -332,6 +333,7 @@ FIXTURE(gadget)
 	struct gadget g;
 	int fd;
 	char saved_timeout[32];
+	char saved_escape[8];
 };
 
 FIXTURE_SETUP(gadget)
@@ -339,6 +341,7 @@ FIXTURE_SETUP(gadget)
 	self->fd = -1;
 	self->g.pid = 0;
 	self->saved_timeout[0] = 0;
+	self->saved_escape[0] = 0;
 }
 
 FIXTURE_TEARDOWN(gadget)
@@ -348,6 +351,8 @@ FIXTURE_TEARDOWN(gadget)
 	if (self->saved_timeout[0])
 		write_str(XFR_TIMEOUT_PARAM, self->saved_timeout);
 	EXPECT_EQ(0, gadget_stop(&self->g));
+	if (self->saved_escape[0])
+		write_str(ESCAPE_PARAM, self->saved_escape);
 }
 
 /* Set xfr_timeout_ms for this test; the teardown puts it back. */
@@ -729,6 +734,61 @@ TEST_F(gadget, tpdu_t1_small_messages)
 	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T1, 200, 0));
 	EXPECT_FALSE(gadget_saw(&self->g, "answer too long"));
 	EXPECT_FALSE(gadget_saw(&self->g, "command too long"));
+}
+
+/*
+ * TRANSMIT into a buffer too small for the response: EOVERFLOW with
+ * bytes_returned the size needed; the reader works afterwards.
+ */
+TEST_F(gadget, transmit_eoverflow_size)
+{
+	static const char *const args[] = { "--level", "apdu", NULL };
+	uint8_t in[8 + sizeof(echo)], out[8 + sizeof(echo_resp)];
+	uint32_t got = 0, len;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	len = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, echo, sizeof(echo));
+	EXPECT_EQ(EOVERFLOW, scard_t_dioc(self->fd, IOCTL_SMARTCARD_TRANSMIT,
+					  in, len, out, 8 + 2, &got));
+	EXPECT_EQ(8 + sizeof(echo_resp), got);
+	EXPECT_EQ(0, scard_t_dioc(self->fd, IOCTL_SMARTCARD_TRANSMIT, in, len,
+				  out, sizeof(out), &got));
+	EXPECT_EQ(sizeof(out), got);
+	EXPECT_EQ(0, memcmp(out + 8, echo_resp, sizeof(echo_resp)));
+}
+
+/*
+ * IOCTL_CCID_ESCAPE (scard_ccid escape=1) with an output buffer too
+ * small for the reader's answer: EOVERFLOW with bytes_returned the size
+ * needed; then the whole answer.
+ */
+TEST_F(gadget, escape_eoverflow_size)
+{
+	static const char *const args[] = { NULL };
+	uint8_t cmd[40], out[sizeof(cmd)];
+	uint32_t got = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(cmd); i++)
+		cmd[i] = (uint8_t)(3 * i + 1);
+	ASSERT_EQ(0, read_line(ESCAPE_PARAM, self->saved_escape,
+			       sizeof(self->saved_escape)));
+	/* read by probe: the gadget's reader is bound after this */
+	ASSERT_EQ(0, write_str(ESCAPE_PARAM, "1"));
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open(self->g.dev[0], O_RDWR);
+	ASSERT_LE(0, self->fd);
+
+	EXPECT_EQ(EOVERFLOW, scard_t_dioc(self->fd, IOCTL_CCID_ESCAPE, cmd,
+					  sizeof(cmd), out, 4, &got));
+	EXPECT_EQ(sizeof(cmd), got);
+	EXPECT_TRUE(gadget_saw(&self->g, "escape 0 "));
+	EXPECT_EQ(0, scard_t_dioc(self->fd, IOCTL_CCID_ESCAPE, cmd,
+				  sizeof(cmd), out, sizeof(out), &got));
+	EXPECT_EQ(sizeof(cmd), got);
+	EXPECT_EQ(0, memcmp(out, cmd, sizeof(cmd)));
 }
 
 TEST_F(gadget, mute_card_timeout_and_abort)
