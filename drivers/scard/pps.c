@@ -215,14 +215,8 @@ int scard_pps_select(const struct scard_atr *atr,
 	p->ifsc = atr->ifsc;
 	p->ifsd = caps->max_ifsd >= 1 && caps->max_ifsd <= SCARD_T1_MAX_IFS ?
 		  caps->max_ifsd : SCARD_IFSD_DEFAULT;
-	if (caps->max_msg) {
-		u32 fit = caps->max_msg > SCARD_T1_PROLOGUE + SCARD_T1_MAX_EDC ?
-			  caps->max_msg - SCARD_T1_PROLOGUE - SCARD_T1_MAX_EDC :
-			  1;
-
-		p->ifsc = min_t(u32, p->ifsc, fit);
-		p->ifsd = min_t(u32, p->ifsd, fit);
-	}
+	p->ifsc = min(p->ifsc, scard_t1_max_inf(caps->max_msg));
+	p->ifsd = min(p->ifsd, scard_t1_max_inf(caps->max_msg));
 	p->cwi = atr->cwi;
 	p->bwi = atr->bwi;
 	p->edc_crc = atr->edc_crc;

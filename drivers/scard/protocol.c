@@ -58,8 +58,10 @@ static void scard_t1_start(struct scard_reader *rdr,
 {
 	u32 bwt_us = scard_t1_bwt_us(p, rdr->caps.default_clk);
 
-	scard_t1_init(&rdr->t1, p, DIV_ROUND_UP(bwt_us, 1000),
+	/* 64-bit: BWI 15 at a slow clock clamps bwt_us to U32_MAX. */
+	scard_t1_init(&rdr->t1, p, DIV_ROUND_UP_ULL(bwt_us, 1000),
 		      rdr->suppress_ifs);
+	rdr->t1.max_inf = scard_t1_max_inf(rdr->caps.max_msg);
 }
 
 /* Tell the reader, publish, start T=1: the protocol is now in force. */

@@ -267,6 +267,7 @@ void scard_t1_init(struct scard_t1 *t1, const struct scard_params *p,
 		   SCARD_T1_IFS_DEFAULT;
 	t1->ifsd = ifsd && ifsd <= SCARD_T1_MAX_INF ? ifsd :
 		   SCARD_T1_IFS_DEFAULT;
+	t1->max_inf = SCARD_T1_MAX_INF;
 	t1->nad = 0;
 	t1->edc_crc = p ? p->edc_crc : false;
 	t1->ifs_pending = !suppress_ifs;
@@ -289,7 +290,8 @@ static void scard_t1_set_i(struct scard_t1_xchg *x)
 	struct scard_t1 *t1 = x->t1;
 	u8 pcb = SCARD_T1_I_BLOCK;
 
-	x->chunk = min_t(size_t, t1->ifsc, x->apdu_len - x->pos);
+	x->chunk = min_t(size_t, min(t1->ifsc, t1->max_inf ?: SCARD_T1_MAX_INF),
+			 x->apdu_len - x->pos);
 	x->i_more = x->pos + x->chunk < x->apdu_len;
 	if (t1->ns)
 		pcb |= SCARD_T1_I_NS;

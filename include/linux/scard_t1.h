@@ -52,6 +52,9 @@ struct scard_params;
  * @nr: N(S) we expect in the card's next I-block
  * @ifsc: information field size of the card, 1..254
  * @ifsd: information field size of the interface device, 1..254
+ * @max_inf: the largest information field the reader carries (1..254, set
+ *	by the owner after scard_t1_init(), see scard_t1_max_inf()): our
+ *	I-blocks never exceed it, whatever IFSC a card S(IFS request) names
  * @nad: node address byte put into every block we send
  * @edc_crc: the epilogue is a CRC (two bytes) rather than an LRC
  * @ifs_pending: S(IFS request) with @ifsd still to be sent before the first
@@ -77,6 +80,7 @@ struct scard_t1 {
 	u8 nr;
 	u8 ifsc;
 	u8 ifsd;
+	u8 max_inf;
 	u8 nad;
 	bool edc_crc;
 	bool ifs_pending;
@@ -115,6 +119,25 @@ struct scard_t1 {
 typedef int (*scard_t1_block_fn)(void *ctx, const u8 *tx, size_t tx_len,
 				 u8 *rx, size_t rx_size, size_t *rx_len,
 				 unsigned int timeout_ms);
+
+/**
+ * scard_t1_max_inf() - the largest information field a reader carries
+ * @max_msg: the largest unit the reader's xfr moves (caps.max_msg), 0 for
+ *	no limit
+ *
+ * A block is prologue + INF + an epilogue of up to two bytes.
+ *
+ * Context: any context.
+ * Return: 1..254.
+ */
+static inline u8 scard_t1_max_inf(u32 max_msg)
+{
+	if (!max_msg || max_msg >= SCARD_T1_MAX_BLOCK)
+		return SCARD_T1_MAX_INF;
+	if (max_msg <= SCARD_T1_PROLOGUE + SCARD_T1_MAX_EDC)
+		return 1;
+	return max_msg - SCARD_T1_PROLOGUE - SCARD_T1_MAX_EDC;
+}
 
 void scard_t1_init(struct scard_t1 *t1, const struct scard_params *p,
 		   unsigned int bwt_ms, bool suppress_ifs);

@@ -950,6 +950,44 @@ static void scard_t1_transceive_card_ifs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t1.ifsc, 0x20);
 }
 
+/*
+ * A reader that carries small messages (max_inf): a card S(IFS request)
+ * for more becomes IFSC, but our I-blocks stay within what the reader
+ * carries.
+ */
+static void scard_t1_transceive_card_ifs_over_max_inf(struct kunit *test)
+{
+	static const u8 ifs[] = { 0xfe };
+	const u8 *apdu = t1_pattern(test, 40, 0x33);
+	struct t1_builder b;
+	struct scard_t1 t1;
+	u8 resp[16];
+	size_t len;
+
+	t1_builder_init(test, &b, 4);
+	t1_add(&b, 0x20, apdu, 16, 0xc1, ifs, 1);
+	t1_add(&b, 0xe1, ifs, 1, 0x90, NULL, 0);
+	t1_add(&b, 0x60, apdu + 16, 16, 0x80, NULL, 0);
+	t1_add(&b, 0x00, apdu + 32, 8, 0x00, t1_ok, 2);
+	t1_setup(&t1, 16, 16, false, true);
+	t1.max_inf = scard_t1_max_inf(21);
+	KUNIT_EXPECT_EQ(test, t1.max_inf, 16);
+	KUNIT_ASSERT_EQ(test, t1_run_script(test, &t1, b.steps, b.n, false,
+					    b.n, apdu, 40, resp, sizeof(resp),
+					    &len), 0);
+	KUNIT_EXPECT_EQ(test, t1.ifsc, 0xfe);
+}
+
+static void scard_t1_max_inf_vectors(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(0), 254);
+	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(259), 254);
+	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(258), 253);
+	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(64), 59);
+	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(6), 1);
+	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(1), 1);
+}
+
 /* S(IFS request) with 0 or 255 is an error; IFSC stays. */
 static void scard_t1_transceive_card_ifs_out_of_range(struct kunit *test)
 {
@@ -1627,6 +1665,8 @@ static struct kunit_case scard_t1_cases[] = {
 	KUNIT_CASE(scard_t1_transceive_wtx_forever),
 	KUNIT_CASE(scard_t1_transceive_wtx_invalid),
 	KUNIT_CASE(scard_t1_transceive_card_ifs),
+	KUNIT_CASE(scard_t1_transceive_card_ifs_over_max_inf),
+	KUNIT_CASE(scard_t1_max_inf_vectors),
 	KUNIT_CASE(scard_t1_transceive_card_ifs_out_of_range),
 	KUNIT_CASE(scard_t1_transceive_abort),
 	KUNIT_CASE(scard_t1_transceive_vpp_error),
