@@ -330,12 +330,17 @@ int scard_protocol_transmit(struct scard_reader *rdr, const u8 *cmd,
 			    size_t *resp_len)
 {
 	bool t1 = rdr->params.protocol == SCARD_PROTOCOL_T1;
+	int ret;
 
 	switch (rdr->caps.level) {
 	case SCARD_LEVEL_APDU:
 	case SCARD_LEVEL_APDU_EXT:
-		return rdr->ops->xfr(rdr, cmd, cmd_len, resp, resp_size,
-				     resp_len);
+		ret = rdr->ops->xfr(rdr, cmd, cmd_len, resp, resp_size,
+				    resp_len);
+		/* A response APDU ends with SW1 SW2, as the engines check. */
+		if (!ret && *resp_len < 2)
+			ret = -EPROTO;
+		return ret;
 	case SCARD_LEVEL_TPDU:
 		if (t1)
 			return scard_run_t1(rdr, scard_tpdu_block, cmd, cmd_len,

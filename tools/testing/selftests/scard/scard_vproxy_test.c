@@ -1510,6 +1510,33 @@ TEST_F(hand, read_after_gone_failed_transmit)
 	close(fd2);
 }
 
+/* A response without SW1 SW2 from an APDU-level reader is EPROTO. */
+TEST_F(hand, short_reply_eproto)
+{
+	static const uint8_t sw1[] = { 0x90 };
+	struct scard_vproxy_msg req;
+	uint8_t out[8 + 64];
+	size_t i;
+	int fd2;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	for (i = 0; i < 2; i++) {
+		struct pollfd pfd = { .fd = fd2, .events = POLLIN };
+
+		ASSERT_EQ(0, write_select(fd2));
+		ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req,
+					self->p, 2000));
+		ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, sw1, i));
+		ASSERT_EQ(1, poll(&pfd, 1, 2000));
+		EXPECT_EQ(-1, read(fd2, out, sizeof(out)))
+			TH_LOG("a %zu-byte answer", i);
+		EXPECT_EQ(EPROTO, errno);
+	}
+	close(fd2);
+}
+
 /* An APDU-level reader gets the parameters, never PPS bytes as an APDU. */
 TEST_F(hand, no_pps_to_apdu_reader)
 {
