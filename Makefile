@@ -17,7 +17,7 @@ SCARD_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 SCARD_KUNIT := $(shell grep -qs '^CONFIG_KUNIT=y' $(KDIR)/.config && echo m)
 
 KBUILD_ARGS := SCARD_ROOT=$(SCARD_ROOT) CONFIG_SCARD=m CONFIG_SCARD_CCID=m \
-	       CONFIG_SCARD_VPROXY=m \
+	       CONFIG_SCARD_VPROXY=m CONFIG_SCARD_SERIAL=m \
 	       CONFIG_SCARD_KUNIT_TEST=$(SCARD_KUNIT)
 
 .PHONY: all modules modules_install clean tools host-check fuzz check demo

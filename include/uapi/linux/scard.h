@@ -363,4 +363,30 @@ struct scard_vproxy_params {
 	__u8 reserved[2];
 };
 
+/*
+ * scard_serial: the tty line discipline for serial readers. scardattach
+ * opens the tty, sets its speed and framing, installs the discipline with
+ * TIOCSETD (number: scard_serial's module parameter "ldisc", by default
+ * SCARD_SERIAL_LDISC_DEFAULT), selects the reader protocol with
+ * SCARD_SERIAL_IOC_SET_PROTO, which finds the reader and creates its
+ * /dev/scardN, and keeps the tty open: closing it or a hangup removes the
+ * reader. Documentation/scard/serial.rst.
+ */
+
+/* N_DEVELOPMENT: out of tree the discipline has no number of its own. */
+#define SCARD_SERIAL_LDISC_DEFAULT	29
+
+/* SCARD_SERIAL_IOC_SET_PROTO argument. */
+#define SCARD_SERIAL_PROTO_TWIN		1	/* GemPC Twin: CCID over serial */
+#define SCARD_SERIAL_PROTO_PHOENIX	2	/* ISO 7816-3 direct, reset = RTS */
+#define SCARD_SERIAL_PROTO_SMARTMOUSE	3	/* the same, RTS inverted */
+
+/* SCARD_SERIAL_IOC_SET_FLAGS argument (before SET_PROTO). */
+#define SCARD_SERIAL_FLAG_CARD_DETECT	0x1	/* direct: CTS low = card in */
+
+/* The same magic as vproxy; numbers from 0x10 up. */
+#define SCARD_SERIAL_IOC_SET_PROTO	_IOW(SCARD_VPROXY_IOC_MAGIC, 0x10, __u32)
+#define SCARD_SERIAL_IOC_GET_DEVICE	_IOR(SCARD_VPROXY_IOC_MAGIC, 0x11, __u32)
+#define SCARD_SERIAL_IOC_SET_FLAGS	_IOW(SCARD_VPROXY_IOC_MAGIC, 0x12, __u32)
+
 #endif /* _UAPI_LINUX_SCARD_H */
