@@ -31,6 +31,7 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -288,6 +289,18 @@ static void scard_ldisc_hangup(struct tty_struct *tty)
 		scard_serial_kill(ss);
 }
 
+/* scardattach polls for the hangup that removes the reader. */
+static __poll_t scard_ldisc_poll(struct tty_struct *tty, struct file *file,
+				 struct poll_table_struct *wait)
+{
+	struct scard_serial *ss = tty->disc_data;
+
+	poll_wait(file, &tty->read_wait, wait);
+	if (tty_hung_up_p(file) || !ss || scard_serial_dead(ss))
+		return EPOLLHUP;
+	return 0;
+}
+
 static void scard_ldisc_receive_buf(struct tty_struct *tty,
 				    SCARD_LDISC_RECV_ARGS)
 {
@@ -393,6 +406,7 @@ static struct tty_ldisc_ops scard_ldisc = {
 	.close = scard_ldisc_close,
 	.hangup = scard_ldisc_hangup,
 	.ioctl = scard_ldisc_ioctl,
+	.poll = scard_ldisc_poll,
 	.receive_buf = scard_ldisc_receive_buf,
 	.write_wakeup = scard_ldisc_write_wakeup,
 };

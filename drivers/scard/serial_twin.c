@@ -307,6 +307,17 @@ static void twin_frame(struct twin *t, size_t len)
 	t->tx_len = len + TWIN_FRAME_EXTRA;
 }
 
+/* Frame repetitions count as retransmissions (GET_PERF_CNTR). */
+static void twin_count_retry(struct twin *t)
+{
+	struct scard_reader *rdr = t->rdr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	rdr->perf.retransmissions++;
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+}
+
 static int twin_send_nak(struct twin *t)
 {
 	static const u8 nak[] = { TWIN_SYNC, TWIN_NAK, TWIN_SYNC ^ TWIN_NAK };
@@ -454,6 +465,7 @@ static int twin_transact(struct twin *t, size_t len, unsigned int timeout_ms,
 		case TWIN_EV_SILENT:
 			if (++retries > TWIN_MAX_RETRIES)
 				return -EIO;
+			twin_count_retry(t);
 			dev_dbg_ratelimited(twin_dev(t),
 					    "command %02x seq %u: %s, sending again\n",
 					    req, seq, ret == TWIN_EV_NAK ?
@@ -465,6 +477,7 @@ static int twin_transact(struct twin *t, size_t len, unsigned int timeout_ms,
 		case TWIN_EV_DAMAGED:
 			if (++retries > TWIN_MAX_RETRIES)
 				return -EIO;
+			twin_count_retry(t);
 			dev_dbg_ratelimited(twin_dev(t),
 					    "command %02x seq %u: damaged frame, NAK\n",
 					    req, seq);

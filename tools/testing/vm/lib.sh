@@ -82,7 +82,7 @@ build_tools() { # build_dir stage log
 	make -C "$bdir" tools KSFT_INCLUDE="$KSFT_INCLUDE" >"$log" 2>&1 || return 1
 	find "$bdir/tools/scard" -maxdepth 1 -type f -perm -u+x -exec cp {} "$stage/bin/" \;
 	# scripted cards and the vicc bridge (tools/testing/cards)
-	for p in scard-card scard-vicc-bridge ccid-gadget; do
+	for p in scard-card scard-vicc-bridge ccid-gadget twin-reader; do
 		if [ -x "$bdir/tools/testing/cards/$p" ]; then cp "$bdir/tools/testing/cards/$p" "$stage/bin/"; fi
 	done
 	st=$bdir/tools/testing/selftests/scard
