@@ -7,7 +7,10 @@ Serial ports seen by the guest:
   ttyS1  test results (TAP)        -> <logdir>/results-<name>.tap
   ttyS2  control channel: the guest writes one request per line, the host
          answers one line ("ok" or "err <text>"); see handle_request().
-  ttyS3  spare (null unless --serial3 is given), for serial reader emulators.
+  ttyS3  spare (null unless --serial3 is given), for serial reader emulators;
+         the guest's twin-start request lends it to a GemPC Twin emulator
+         (twin-reader, --twin) until twin-done gives it back (QMP
+         chardev-change of chardev "serial3").
 
 QEMU connects as a client to unix sockets this script listens on, so no guest
 output is lost before we attach. QMP (also a client chardev) is used for the
@@ -222,6 +225,10 @@ class Vm:
         self.card_seq = 0
         self.reader = "ccid0"
         self.card = "card0"
+        self.twin = None          # the twin-reader process on ttyS3
+        self.twin_log = os.path.join(args.logdir, "twin-%s.log" % self.name)
+        self.twin_sock = os.path.join(self.sockdir, "twin.sock")
+        self.twin_lent = False    # ttyS3 is on twin_sock
 
     # --- devices --------------------------------------------------------
     def card_props(self):
@@ -274,6 +281,73 @@ class Vm:
                          bus="%s.0" % self.reader, **self.card_props())
         self.card = card
 
+    # --- ttyS3 lent to the GemPC Twin emulator ----------------------------
+    def serial3_backend(self):
+        """The QMP ChardevBackend of --serial3 (tcp:HOST:PORT,server=on,...)."""
+        spec = self.args.serial3 or "null"
+        m = re.match(r"tcp:([^:,]+):(\d+)((?:,[^,]+)*)$", spec)
+        if not m:
+            return {"type": "null", "data": {}}
+        opts = m.group(3)
+        return {"type": "socket", "data": {
+            "addr": {"type": "inet", "data": {"host": m.group(1), "port": m.group(2)}},
+            "server": "server=on" in opts or ",server" in opts,
+            "wait": "wait=off" not in opts and "nowait" not in opts}}
+
+    def twin_kill(self, sig=signal.SIGKILL):
+        if self.twin is None:
+            return
+        if self.twin.poll() is None:
+            self.twin.send_signal(sig)
+            try:
+                self.twin.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.twin.kill()
+                self.twin.wait()
+        self.twin = None
+
+    def twin_request(self, req, rest):
+        if req == "twin-start":
+            if not self.args.twin:
+                raise HarnessError("no twin-reader (--twin)")
+            self.twin_kill()
+            if not self.twin_lent:
+                try:
+                    os.unlink(self.twin_sock)
+                except OSError:
+                    pass
+                self.qmp.command("chardev-change", id="serial3", backend={
+                    "type": "socket", "data": {
+                        "addr": {"type": "unix", "data": {"path": self.twin_sock}},
+                        "server": True, "wait": False}})
+                self.twin_lent = True
+            with open(self.twin_log, "a") as f:
+                f.write("# twin-reader %s\n" % " ".join(rest))
+            log_f = open(self.twin_log, "a")
+            self.twin = subprocess.Popen([self.args.twin, "--connect", self.twin_sock] + rest,
+                                         stdin=subprocess.DEVNULL, stdout=log_f,
+                                         stderr=subprocess.STDOUT)
+            log_f.close()
+            return "ok"
+        if req == "twin-card":
+            if self.twin is None or self.twin.poll() is not None:
+                raise HarnessError("twin-reader not running")
+            sig = {"insert": signal.SIGUSR1, "remove": signal.SIGUSR2}.get(rest[0] if rest else "")
+            if sig is None:
+                raise HarnessError("twin-card insert|remove")
+            self.twin.send_signal(sig)
+            return "ok"
+        if req == "twin-stop":
+            self.twin_kill()
+            return "ok"
+        if req == "twin-done":
+            self.twin_kill()
+            if self.twin_lent:
+                self.qmp.command("chardev-change", id="serial3", backend=self.serial3_backend())
+                self.twin_lent = False
+            return "ok"
+        raise HarnessError("unknown request %r" % req)
+
     def handle_request(self, line):
         words = line.split()
         if not words:
@@ -315,6 +389,8 @@ class Vm:
             if "nocard" not in rest:
                 self.insert_card()
             return "ok"
+        if req.startswith("twin-"):
+            return self.twin_request(req, rest)
         raise HarnessError("unknown request %r" % req)
 
     def serve_control(self, conn, transcript, deadline):
@@ -389,6 +465,7 @@ class Vm:
             try:
                 return self._run(listeners, start)
             finally:
+                self.twin_kill()
                 self._kill()
                 shutil.rmtree(self.sockdir, ignore_errors=True)
 
@@ -485,6 +562,7 @@ def main():
     p.add_argument("--smp", type=int, default=2)
     p.add_argument("--qemu", default="qemu-system-x86_64")
     p.add_argument("--serial3", help="QEMU -serial spec for ttyS3 (default null)")
+    p.add_argument("--twin", help="twin-reader program for the guest's twin-start requests")
     p.add_argument("--no-card", action="store_true", help="start with an empty reader")
     p.add_argument("--no-kvm", action="store_true")
     p.add_argument("--echo-results", action="store_true", help="copy ttyS1 to stdout live")

@@ -9,7 +9,9 @@ when a read returns less, which a serial line delivering one byte at a time
 causes. The relay listens on 127.0.0.1:VICC_PORT for vicc, connects to
 QEMU's server on 127.0.0.1:QEMU_PORT (retrying until QEMU listens) and
 hands vicc each message from the guest whole (2-byte big-endian length +
-payload); vicc's answers go back unchanged. Exits when QEMU closes.
+payload); vicc's answers go back unchanged. When QEMU closes the connection
+(its ttyS3 was lent to another emulator, qemu.py twin-start) the relay
+connects again, keeping vicc.
 """
 import select
 import socket
@@ -24,23 +26,29 @@ def main():
     ls.bind(("127.0.0.1", vport))
     ls.listen(1)
     q = None
-    while q is None:
-        try:
-            q = socket.create_connection(("127.0.0.1", qport))
-        except OSError:
-            time.sleep(0.2)
     v = None
     buf = b""
     while True:
+        while q is None:
+            try:
+                q = socket.create_connection(("127.0.0.1", qport))
+                buf = b""
+            except OSError:
+                time.sleep(0.2)
         rl = [q, v] if v else [q, ls]
         r, _, _ = select.select(rl, [], [])
         if ls in r and not v:
             v, _ = ls.accept()
             continue
         if q in r:
-            data = q.recv(4096)
+            try:
+                data = q.recv(4096)
+            except OSError:
+                data = b""
             if not data:
-                return 0
+                q.close()
+                q = None
+                continue
             buf += data
             while len(buf) >= 2 and len(buf) >= 2 + (buf[0] << 8 | buf[1]):
                 n = 2 + (buf[0] << 8 | buf[1])
@@ -56,7 +64,11 @@ def main():
                 v.close()
                 v = None
                 continue
-            q.sendall(data)
+            try:
+                q.sendall(data)
+            except OSError:
+                q.close()
+                q = None
 
 
 if __name__ == "__main__":
