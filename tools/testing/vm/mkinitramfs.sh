@@ -63,7 +63,7 @@ done
 : >"$root/scard/modules/ours.order"
 if [ -n "$usb_krel" ]; then
 	# shellcheck disable=SC2043 # a list: add host-stack modules here
-	for m in xhci_pci; do
+	for m in xhci_pci ftdi_sio; do
 		# modprobe prints "insmod <path>" in dependency order ("builtin" if =y)
 		modprobe -S "$usb_krel" --show-depends "$m" | while read -r what path _; do
 			[ "$what" = insmod ] || continue

@@ -10,7 +10,9 @@ Serial ports seen by the guest:
   ttyS3  spare (null unless --serial3 is given), for serial reader emulators;
          the guest's twin-start request lends it to a GemPC Twin emulator
          (twin-reader, --twin) until twin-done gives it back (QMP
-         chardev-change of chardev "serial3").
+         chardev-change of chardev "serial3"). twin-usb-start plugs a
+         usb-serial (FTDI) with the emulator behind it instead; QEMU unplugs
+         it whenever the emulator is gone (twin-stop).
 
 QEMU connects as a client to unix sockets this script listens on, so no guest
 output is lost before we attach. QMP (also a client chardev) is used for the
@@ -229,6 +231,8 @@ class Vm:
         self.twin_log = os.path.join(args.logdir, "twin-%s.log" % self.name)
         self.twin_sock = os.path.join(self.sockdir, "twin.sock")
         self.twin_lent = False    # ttyS3 is on twin_sock
+        self.twin_usb_sock = os.path.join(self.sockdir, "twinusb.sock")
+        self.twin_usb = False     # usb-serial twinusb0 is plugged
 
     # --- devices --------------------------------------------------------
     def card_props(self):
@@ -306,7 +310,45 @@ class Vm:
                 self.twin.wait()
         self.twin = None
 
+    def twin_usb_plug(self):
+        """A usb-serial (FTDI) on chardev twinusb, attached while a client is."""
+        if self.twin_usb:
+            return
+        try:
+            os.unlink(self.twin_usb_sock)
+        except OSError:
+            pass
+        self.qmp.command("chardev-add", id="twinusb", backend={
+            "type": "socket", "data": {
+                "addr": {"type": "unix", "data": {"path": self.twin_usb_sock}},
+                "server": True, "wait": False}})
+        self.qmp.command("device_add", driver="usb-serial", id="twinusb0",
+                         bus="xhci.0", chardev="twinusb")
+        self.twin_usb = True
+
+    def twin_spawn(self, sock, rest):
+        with open(self.twin_log, "a") as log_f:
+            log_f.write("# twin-reader --connect %s %s\n" % (sock, " ".join(rest)))
+            log_f.flush()
+            self.twin = subprocess.Popen([self.args.twin, "--connect", sock] + rest,
+                                         stdin=subprocess.DEVNULL, stdout=log_f,
+                                         stderr=subprocess.STDOUT)
+        return "ok"
+
     def twin_request(self, req, rest):
+        if req == "twin-usb-start":
+            if not self.args.twin:
+                raise HarnessError("no twin-reader (--twin)")
+            self.twin_kill()
+            self.twin_usb_plug()
+            return self.twin_spawn(self.twin_usb_sock, rest)
+        if req == "twin-usb-done":
+            self.twin_kill()
+            if self.twin_usb:
+                self.deleted("twinusb0", QMP_TIMEOUT)
+                self.qmp.command("chardev-remove", id="twinusb")
+                self.twin_usb = False
+            return "ok"
         if req == "twin-start":
             if not self.args.twin:
                 raise HarnessError("no twin-reader (--twin)")
@@ -321,14 +363,7 @@ class Vm:
                         "addr": {"type": "unix", "data": {"path": self.twin_sock}},
                         "server": True, "wait": False}})
                 self.twin_lent = True
-            with open(self.twin_log, "a") as f:
-                f.write("# twin-reader %s\n" % " ".join(rest))
-            log_f = open(self.twin_log, "a")
-            self.twin = subprocess.Popen([self.args.twin, "--connect", self.twin_sock] + rest,
-                                         stdin=subprocess.DEVNULL, stdout=log_f,
-                                         stderr=subprocess.STDOUT)
-            log_f.close()
-            return "ok"
+            return self.twin_spawn(self.twin_sock, rest)
         if req == "twin-card":
             if self.twin is None or self.twin.poll() is not None:
                 raise HarnessError("twin-reader not running")
