@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -71,6 +72,8 @@ static pid_t spawn(const char *const *argv, int *out)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
+		/* A test killed on timeout takes its reader and tool along. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(p[1], 1);
 		close(p[0]);
 		close(p[1]);
@@ -201,10 +204,10 @@ FIXTURE_VARIANT_ADD(twin, t0) { "t0", SCARD_PROTOCOL_T0, 0, { NULL } };
 FIXTURE_VARIANT_ADD(twin, t1) { "t1", SCARD_PROTOCOL_T1, 0, { NULL } };
 FIXTURE_VARIANT_ADD(twin, t0_noisy) {
 	"t0", SCARD_PROTOCOL_T0, 1,
-	{ "--noise-tx", "120", "--noise-rx", "120" } };
+	{ "--noise-tx", "1000", "--noise-rx", "1000" } };
 FIXTURE_VARIANT_ADD(twin, t1_noisy) {
 	"t1", SCARD_PROTOCOL_T1, 1,
-	{ "--noise-tx", "120", "--lose", "400" } };
+	{ "--noise-tx", "1000", "--lose", "3000" } };
 FIXTURE_VARIANT_ADD(twin, t0_time_ext) {
 	"t0", SCARD_PROTOCOL_T0, 0, { "--time-ext", "3" } };
 FIXTURE_VARIANT_ADD(twin, t1_slow) {
@@ -330,7 +333,7 @@ TEST_F(twin, apdu_cases)
 	EXPECT_TRUE(sw9000(r, n));
 }
 
-TEST_F(twin, many_exchanges)
+TEST_F_TIMEOUT(twin, many_exchanges, 120)
 {
 	struct scard_perf_cntr perf;
 	uint8_t c4[5 + 100 + 1], r[300];
@@ -379,7 +382,8 @@ TEST_F(twin, card_events_in_band)
 	ASSERT_EQ(0, wait_state(self->dev, "present"));
 	ASSERT_EQ(0, read_sysfs(self->dev, "event_count", after,
 				sizeof(after)));
-	EXPECT_EQ(atoi(before) + 2, atoi(after));
+	/* At least the two; see the note on extra toggles in serial.rst. */
+	EXPECT_LE(atoi(before) + 2, atoi(after));
 	EXPECT_EQ(0, specific(self->fd, variant->proto));
 }
 

@@ -80,7 +80,7 @@ vmctl twin-start --protocol t1 && apdus T1
 result $? "peer back: APDUs again"
 
 vmctl twin-stop
-vmctl twin-start --protocol t0 --noise-tx 150 --noise-rx 150 --seed 3
+vmctl twin-start --protocol t0 --noise-tx 400 --noise-rx 400 --seed 3
 ok=0
 apdus T0 || ok=1
 k=0
