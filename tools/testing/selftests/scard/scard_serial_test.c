@@ -508,4 +508,16 @@ TEST(attach_tty_busy)
 	wait_exit(emu, 5000);
 }
 
-TEST_HARNESS_MAIN
+int main(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
+			return test_harness_run(argc, argv);
+	if (!module_loaded()) {
+		ksft_print_header();
+		ksft_exit_skip("scard_serial not loaded\n");
+	}
+	return test_harness_run(argc, argv);
+}
