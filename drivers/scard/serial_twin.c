@@ -125,6 +125,7 @@ enum twin_event {
  * @naks: NAK frames received
  * @damaged: damaged frames (or garbage) received
  * @frames: good frames, each as a u16 length and the CCID message
+ * @notes: in-band card notifications received (under @ss->lock)
  */
 struct twin {
 	struct scard_serial *ss;
@@ -140,6 +141,7 @@ struct twin {
 	u8 rx[CCID_HDR_SIZE + TWIN_MAX_RX_DATA];
 	bool echoes;
 	struct work_struct rescan_work;
+	u32 notes;
 
 	enum twin_rx_state rx_state;
 	u8 frame[TWIN_FRAME_EXTRA + CCID_HDR_SIZE + TWIN_MAX_RX_DATA];
@@ -218,6 +220,7 @@ static void twin_rx_byte(struct twin *t, u8 b)
 			return;
 		}
 		t->rx_state = TWIN_RX_HUNT;
+		t->notes++;
 		scard_reader_card_event(t->rdr, b == TWIN_NOTIFY_PRESENT);
 		/* Confirm: a notification may come from noise. */
 		schedule_work(&t->rescan_work);
@@ -714,10 +717,28 @@ static const struct scard_reader_ops twin_ops = {
 	.cancel = twin_cancel,
 };
 
-/* Ask for the slot status and report the card; @power_off active cards. */
+/* The in-band notifications received so far. */
+static u32 twin_notes(struct twin *t)
+{
+	unsigned long flags;
+	u32 n;
+
+	spin_lock_irqsave(&t->ss->lock, flags);
+	n = t->notes;
+	spin_unlock_irqrestore(&t->ss->lock, flags);
+	return n;
+}
+
+/*
+ * Ask for the slot status and report the card; @power_off active cards.
+ * An answer overtaken by a notification is not reported: the reader said
+ * something newer, whose own confirmation follows, and reporting the
+ * older state in between would count two events that never happened.
+ */
 static int twin_rescan(struct twin *t, bool power_off)
 {
 	struct scard_ccid_resp resp;
+	u32 notes = twin_notes(t);
 	bool present;
 	int ret;
 
@@ -727,7 +748,8 @@ static int twin_rescan(struct twin *t, bool power_off)
 	present = resp.icc_status != CCID_ICC_ABSENT;
 	if (present && power_off && resp.icc_status == CCID_ICC_ACTIVE)
 		twin_power_off(t);
-	scard_reader_card_event(t->rdr, present);
+	if (twin_notes(t) == notes)
+		scard_reader_card_event(t->rdr, present);
 	return 0;
 }
 
