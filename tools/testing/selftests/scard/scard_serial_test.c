@@ -178,6 +178,16 @@ static int wait_state(const char *dev, const char *want)
 	return -1;
 }
 
+/* Wait up to 2 s for /dev/scardN to go: unregistration ends with it. */
+static int wait_node_gone(const char *dev)
+{
+	int i;
+
+	for (i = 0; i < 200 && !access(dev, F_OK); i++)
+		usleep(10000);
+	return access(dev, F_OK) ? 0 : -1;
+}
+
 static int module_loaded(void)
 {
 	return !access("/sys/module/scard_serial", F_OK);
@@ -400,7 +410,7 @@ TEST_F(twin, peer_disappears)
 	EXPECT_EQ(ENODEV, scard_t_state(self->fd, &state));
 	ASSERT_EQ(1, poll(&p, 1, 1000));
 	EXPECT_TRUE(p.revents & (POLLHUP | POLLERR));
-	EXPECT_NE(0, access(self->dev, F_OK));
+	EXPECT_EQ(0, wait_node_gone(self->dev));
 }
 
 struct slow_xfr {
@@ -444,7 +454,7 @@ TEST_F(twin, attach_killed_with_files_open)
 	pthread_join(th, NULL);
 	EXPECT_EQ(ENODEV, s.ret);
 	EXPECT_EQ(ENODEV, scard_t_state(self->fd, &state));
-	EXPECT_NE(0, access(self->dev, F_OK));
+	EXPECT_EQ(0, wait_node_gone(self->dev));
 }
 
 /* --- scardattach's errors ------------------------------------------------ */
