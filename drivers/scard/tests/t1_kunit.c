@@ -925,57 +925,61 @@ static void scard_t1_transceive_wtx_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t1.wtx, 0);
 }
 
+struct t1_card_ifs_vec {
+	const char *name;
+	u8 ifs;			/* the card's S(IFS request) */
+	u32 max_msg;		/* the reader's caps.max_msg, 0: no limit */
+	size_t apdu_len;
+};
+
+static const struct t1_card_ifs_vec t1_card_ifs_vecs[] = {
+	/* Annex A pattern: the next blocks use the card's new IFSC. */
+	{ "raises_ifsc", 0x20, 0, 60 },
+	/*
+	 * A reader that carries small messages: the card's IFSC stands, but
+	 * our I-blocks stay within what the reader carries (max_inf 16).
+	 */
+	{ "over_max_inf", 0xfe, 21, 40 },
+};
+
+static void t1_card_ifs_desc(const struct t1_card_ifs_vec *v, char *desc)
+{
+	strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(t1_card_ifs, t1_card_ifs_vecs, t1_card_ifs_desc);
+
 /*
- * Annex A pattern: the card changes IFSC with S(IFS request) while we
- * chain; the next blocks use it.
+ * The card sends S(IFS request) in answer to the first of our chained
+ * I-blocks (IFSC 16); we answer it, and send the rest in blocks of the
+ * new IFSC, or of what the reader carries if that is less.
  */
 static void scard_t1_transceive_card_ifs(struct kunit *test)
 {
-	static const u8 ifs[] = { 0x20 };
-	const u8 *apdu = t1_pattern(test, 60, 0x21);
+	const struct t1_card_ifs_vec *v = test->param_value;
+	const u8 *apdu = t1_pattern(test, v->apdu_len, 0x21);
+	u8 fit = min(v->ifs, scard_t1_max_inf(v->max_msg));
+	size_t second = min_t(size_t, fit, v->apdu_len - 16);
 	struct t1_builder b;
 	struct scard_t1 t1;
 	u8 resp[16];
 	size_t len;
 
+	/* The script has room for two blocks after the first. */
+	KUNIT_ASSERT_GT(test, v->apdu_len - 16 - second, 0);
+	KUNIT_ASSERT_LE(test, v->apdu_len - 16 - second, fit);
 	t1_builder_init(test, &b, 4);
-	t1_add(&b, 0x20, apdu, 16, 0xc1, ifs, 1);
-	t1_add(&b, 0xe1, ifs, 1, 0x90, NULL, 0);
-	t1_add(&b, 0x60, apdu + 16, 32, 0x80, NULL, 0);
-	t1_add(&b, 0x00, apdu + 48, 12, 0x00, t1_ok, 2);
+	t1_add(&b, 0x20, apdu, 16, 0xc1, &v->ifs, 1);
+	t1_add(&b, 0xe1, &v->ifs, 1, 0x90, NULL, 0);
+	t1_add(&b, 0x60, apdu + 16, second, 0x80, NULL, 0);
+	t1_add(&b, 0x00, apdu + 16 + second, v->apdu_len - 16 - second, 0x00,
+	       t1_ok, 2);
 	t1_setup(&t1, 16, 254, false, true);
+	t1.max_inf = scard_t1_max_inf(v->max_msg);
 	KUNIT_ASSERT_EQ(test, t1_run_script(test, &t1, b.steps, b.n, false,
-					    b.n, apdu, 60, resp, sizeof(resp),
-					    &len), 0);
-	KUNIT_EXPECT_EQ(test, t1.ifsc, 0x20);
-}
-
-/*
- * A reader that carries small messages (max_inf): a card S(IFS request)
- * for more becomes IFSC, but our I-blocks stay within what the reader
- * carries.
- */
-static void scard_t1_transceive_card_ifs_over_max_inf(struct kunit *test)
-{
-	static const u8 ifs[] = { 0xfe };
-	const u8 *apdu = t1_pattern(test, 40, 0x33);
-	struct t1_builder b;
-	struct scard_t1 t1;
-	u8 resp[16];
-	size_t len;
-
-	t1_builder_init(test, &b, 4);
-	t1_add(&b, 0x20, apdu, 16, 0xc1, ifs, 1);
-	t1_add(&b, 0xe1, ifs, 1, 0x90, NULL, 0);
-	t1_add(&b, 0x60, apdu + 16, 16, 0x80, NULL, 0);
-	t1_add(&b, 0x00, apdu + 32, 8, 0x00, t1_ok, 2);
-	t1_setup(&t1, 16, 16, false, true);
-	t1.max_inf = scard_t1_max_inf(21);
-	KUNIT_EXPECT_EQ(test, t1.max_inf, 16);
-	KUNIT_ASSERT_EQ(test, t1_run_script(test, &t1, b.steps, b.n, false,
-					    b.n, apdu, 40, resp, sizeof(resp),
-					    &len), 0);
-	KUNIT_EXPECT_EQ(test, t1.ifsc, 0xfe);
+					    b.n, apdu, v->apdu_len, resp,
+					    sizeof(resp), &len), 0);
+	KUNIT_EXPECT_EQ(test, t1.ifsc, v->ifs);
 }
 
 static void scard_t1_max_inf_vectors(struct kunit *test)
@@ -984,6 +988,7 @@ static void scard_t1_max_inf_vectors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(259), 254);
 	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(258), 253);
 	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(64), 59);
+	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(21), 16);
 	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(6), 1);
 	KUNIT_EXPECT_EQ(test, scard_t1_max_inf(1), 1);
 }
@@ -1664,8 +1669,8 @@ static struct kunit_case scard_t1_cases[] = {
 	KUNIT_CASE(scard_t1_transceive_wtx_saturates),
 	KUNIT_CASE(scard_t1_transceive_wtx_forever),
 	KUNIT_CASE(scard_t1_transceive_wtx_invalid),
-	KUNIT_CASE(scard_t1_transceive_card_ifs),
-	KUNIT_CASE(scard_t1_transceive_card_ifs_over_max_inf),
+	KUNIT_CASE_PARAM(scard_t1_transceive_card_ifs,
+			 t1_card_ifs_gen_params),
 	KUNIT_CASE(scard_t1_max_inf_vectors),
 	KUNIT_CASE(scard_t1_transceive_card_ifs_out_of_range),
 	KUNIT_CASE(scard_t1_transceive_abort),
