@@ -252,6 +252,7 @@ static int vproxy_request(struct vproxy_dev *vp, u32 type, s32 arg,
 	} else if (left < 0) {
 		ret = -EINTR;
 	} else if (left > 0) {
+		/* Woken before the timeout, neither answered nor closed. */
 		ret = -ECANCELED;
 	} else {
 		ret = -ETIMEDOUT;
