@@ -330,3 +330,61 @@ invalid:
 	return -EINVAL;
 }
 EXPORT_SYMBOL_GPL(scard_atr_parse);
+
+/**
+ * scard_atr_length() - the length of an ATR that is still arriving
+ * @buf: the first @len bytes of the ATR as the card sent them (TS 3B,
+ *	or 03 for the inverse convention not yet decoded, or 3F decoded)
+ * @len: how many have arrived
+ *
+ * A character-level reader receives the ATR byte by byte and must know
+ * when it is complete: T0 and each TDi announce the interface bytes that
+ * follow, T0 the number of historical bytes, and any protocol other than
+ * T=0 in a TDi adds TCK (ISO/IEC 7816-3 clause 8.2). The bytes are not
+ * checked beyond that: pass the whole ATR to scard_atr_parse().
+ *
+ * Context: any context; does not sleep.
+ * Return: the total length as far as @buf tells: more than @len while
+ * bytes are due (the reader asks again when they came), @len once the ATR
+ * is complete (less when more bytes came than it has); -EINVAL when TS
+ * is none of 3B, 3F and 03, or when the ATR announces more than
+ * SCARD_MAX_ATR bytes.
+ */
+int scard_atr_length(const u8 *buf, size_t len)
+{
+	bool inverse, tck = false;
+	unsigned int hist;
+	size_t pos = 2;
+	u8 y, td;
+
+	if (!len)
+		return 1;
+	if (buf[0] != ATR_TS_DIRECT && buf[0] != ATR_TS_INVERSE &&
+	    buf[0] != ATR_TS_INVERSE_RAW)
+		return -EINVAL;
+	if (len < 2)
+		return 2;
+	inverse = buf[0] == ATR_TS_INVERSE_RAW;
+	y = inverse ? scard_atr_inverse_byte(buf[1]) : buf[1];
+	hist = y & 0x0f;
+	for (;;) {
+		pos += scard_atr_nbytes(y);
+		if (pos > SCARD_MAX_ATR)
+			return -EINVAL;
+		if (!(y & ATR_TD))
+			break;
+		/* TDi is the last interface byte of its group. */
+		if (pos > len)
+			return pos;
+		td = inverse ? scard_atr_inverse_byte(buf[pos - 1]) :
+			       buf[pos - 1];
+		if (td & 0x0f)
+			tck = true;
+		y = td;
+	}
+	pos += hist + tck;
+	if (pos > SCARD_MAX_ATR)
+		return -EINVAL;
+	return pos;
+}
+EXPORT_SYMBOL_GPL(scard_atr_length);

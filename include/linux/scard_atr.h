@@ -71,6 +71,7 @@ struct scard_atr {
 };
 
 int scard_atr_parse(struct scard_atr *atr, const u8 *buf, size_t len);
+int scard_atr_length(const u8 *buf, size_t len);
 u8 scard_atr_inverse_byte(u8 b);
 u16 scard_atr_fi_to_f(u8 fi);
 u32 scard_atr_fi_to_fmax(u8 fi);

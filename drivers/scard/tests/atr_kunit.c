@@ -490,10 +490,57 @@ static void scard_atr_di_to_d_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_atr_di_to_d(16), 0);
 }
 
+/*
+ * A reader receiving a good ATR byte by byte: every prefix asks for more,
+ * the whole ATR is complete, and a byte more is one too many. The same
+ * for the bytes as an inverse-convention card sends them (undecoded).
+ */
+static void scard_atr_length_prefixes(struct kunit *test)
+{
+	const struct scard_atr_vec *v = test->param_value;
+	u8 raw[SCARD_MAX_ATR + 1];
+	unsigned int pass;
+	size_t k;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < v->len; k++)
+			raw[k] = pass ? scard_atr_inverse_byte(v->atr[k]) :
+					v->atr[k];
+		if (pass && v->atr[0] != 0x3f)
+			break;
+		for (k = 0; k < v->len; k++)
+			KUNIT_EXPECT_GT_MSG(test, scard_atr_length(raw, k), (int)k,
+					    "pass %u prefix %zu", pass, k);
+		KUNIT_EXPECT_EQ(test, scard_atr_length(raw, v->len),
+				(int)v->len);
+		if (v->len < SCARD_MAX_ATR) {
+			raw[v->len] = 0;
+			KUNIT_EXPECT_EQ(test, scard_atr_length(raw, v->len + 1),
+					(int)v->len);
+		}
+	}
+}
+
+/* TS not 3B/3F/03, and an ATR that announces 34 bytes. */
+static void scard_atr_length_invalid(struct kunit *test)
+{
+	static const u8 bad_ts[] = { 0x3c, 0x00 };
+	static const u8 too_long[] = { 0x3b, 0xff, 0x96, 0x00, 0x00, 0xe1,
+				       0x00, 0x14, 0xf1, 0xfe, 0x55, 0x01,
+				       0xf1, 0x20, 0x77, 0x00, 0x81, 0x01 };
+
+	KUNIT_EXPECT_EQ(test, scard_atr_length(bad_ts, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, scard_atr_length(bad_ts, 0), 1);
+	KUNIT_EXPECT_EQ(test, scard_atr_length(too_long, sizeof(too_long)),
+			-EINVAL);
+}
+
 static struct kunit_case scard_atr_cases[] = {
 	KUNIT_CASE_PARAM(scard_atr_parse_valid, scard_atr_good_gen_params),
 	KUNIT_CASE_PARAM(scard_atr_parse_invalid, scard_atr_bad_gen_params),
 	KUNIT_CASE(scard_atr_parse_null_buffer),
+	KUNIT_CASE_PARAM(scard_atr_length_prefixes, scard_atr_good_gen_params),
+	KUNIT_CASE(scard_atr_length_invalid),
 	KUNIT_CASE(scard_atr_parse_keeps_raw_on_error),
 	KUNIT_CASE(scard_atr_parse_oversize_keeps_nothing),
 	KUNIT_CASE(scard_atr_parse_undecoded_inverse_raw),

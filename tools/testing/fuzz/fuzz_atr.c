@@ -4,7 +4,10 @@
  *
  * Input: the ATR bytes as a reader would return them, any length. On
  * success the decoded fields must stay within what ISO/IEC 7816-3 and the
- * kernel-doc of struct scard_atr allow.
+ * kernel-doc of struct scard_atr allow. scard_atr_length(), which a
+ * character reader asks after every byte, must agree: more on every
+ * prefix of a good ATR, complete on the whole; and never more than
+ * SCARD_MAX_ATR on any input.
  */
 #include <linux/scard_atr.h>
 
@@ -13,9 +16,17 @@
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct scard_atr atr;
+	size_t k;
+	int n;
 
+	n = scard_atr_length(data, size);
+	FUZZ_CHECK(n == -EINVAL || (n > 0 && n <= SCARD_MAX_ATR));
 	if (scard_atr_parse(&atr, data, size))
 		return 0;
+
+	FUZZ_CHECK(n == (int)size);
+	for (k = 0; k < size; k++)
+		FUZZ_CHECK(scard_atr_length(data, k) > (int)k);
 
 	FUZZ_CHECK(atr.len == size && atr.len <= SCARD_MAX_ATR);
 	FUZZ_CHECK(atr.raw[0] == 0x3b || atr.raw[0] == 0x3f);
