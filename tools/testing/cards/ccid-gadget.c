@@ -229,6 +229,21 @@ struct io {
 	uint8_t data[MAX_MSG + 16];
 };
 
+/*
+ * An endpoint transfer. The freezer of a system sleep (scard_gadget_test
+ * sleep_*) interrupts raw-gadget's wait, which dequeues the request and
+ * fails with EINTR: a device does not freeze, so do the transfer again.
+ */
+static int raw_io(unsigned long req, struct io *p)
+{
+	int ret;
+
+	do
+		ret = ioctl(fd, req, p);
+	while (ret < 0 && errno == EINTR);
+	return ret;
+}
+
 static int ep_write(int ep, const uint8_t *buf, size_t len)
 {
 	static struct io w;	/* bulk and interrupt: one writer each */
@@ -241,7 +256,7 @@ static int ep_write(int ep, const uint8_t *buf, size_t len)
 		      USB_RAW_IO_FLAGS_ZERO : 0;
 	p->io.length = len;
 	memcpy(p->io.data, buf, len);
-	return ioctl(fd, USB_RAW_IOCTL_EP_WRITE, p);
+	return raw_io(USB_RAW_IOCTL_EP_WRITE, p);
 }
 
 static int ep_read(int ep, struct io *p, size_t len)
@@ -249,7 +264,7 @@ static int ep_read(int ep, struct io *p, size_t len)
 	p->io.ep = ep;
 	p->io.flags = 0;
 	p->io.length = len;
-	return ioctl(fd, USB_RAW_IOCTL_EP_READ, p);
+	return raw_io(USB_RAW_IOCTL_EP_READ, p);
 }
 
 /* --- CCID ------------------------------------------------------------- */
@@ -610,7 +625,7 @@ static void ep0_reply(const void *data, size_t len, size_t wlen)
 	w.io.flags = 0;
 	w.io.length = len < wlen ? len : wlen;
 	memcpy(w.io.data, data, w.io.length);
-	if (ioctl(fd, USB_RAW_IOCTL_EP0_WRITE, &w) < 0)
+	if (raw_io(USB_RAW_IOCTL_EP0_WRITE, &w) < 0)
 		logf_("ep0 write: %s", strerror(errno));
 }
 
@@ -621,7 +636,7 @@ static void ep0_ack(void)
 	r.io.ep = 0;
 	r.io.flags = 0;
 	r.io.length = 0;
-	if (ioctl(fd, USB_RAW_IOCTL_EP0_READ, &r) < 0)
+	if (raw_io(USB_RAW_IOCTL_EP0_READ, &r) < 0)
 		logf_("ep0 ack: %s", strerror(errno));
 }
 

@@ -5,8 +5,8 @@
  * Several slots, extended APDU level, command and response chaining
  * through small messages, time extensions, T=1 WTX (bBWI), a mute card
  * and the Abort sequence, SIGKILL and close() in the middle of an
- * exchange, escape commands, malformed answers, an unplug in the middle
- * of an exchange and NotifySlotChange.
+ * exchange, system sleep during an exchange, escape commands, malformed
+ * answers, an unplug in the middle of an exchange and NotifySlotChange.
  *
  * Each test starts ccid-gadget (from PATH) and finds its readers by their
  * sysfs name; the QEMU reader is left alone. The whole program is skipped
@@ -651,6 +651,54 @@ TEST_F(gadget, close_cancels_async_transmit)
 	TH_LOG("close() took %.3f s", dt);
 	EXPECT_GE(1.0, dt);
 	check_aborted(_metadata, self);
+}
+
+#define PM_TEST		"/sys/power/pm_test"
+#define PM_STATE	"/sys/power/state"
+
+/*
+ * The system goes to sleep (freeze, with pm_test "freezer": the PM
+ * notifiers and the freezer, no device suspend) while a TRANSMIT waits
+ * for a card that never answers: the exchange is aborted at once with
+ * ECANCELED, so its task freezes and the sleep succeeds; the reader
+ * works afterwards. A task stuck in the exchange would make the freezer
+ * give up after 20 s (EBUSY). Whether the Abort reaches the gadget is not
+ * checked: the gadget is a user process, and the freezer may stop it
+ * before it reads the Abort (a real reader does not freeze).
+ */
+TEST_F_TIMEOUT(gadget, sleep_aborts_running_transmit, 90)
+{
+	static const char *const args[] = { "--mute", NULL };
+	char level[128];
+	double t0, dt;
+	pid_t pid;
+	int st, ret;
+
+	if (access(PM_TEST, W_OK) || read_line(PM_TEST, level, sizeof(level)) ||
+	    !strstr(level, "freezer"))
+		SKIP(return, "no %s with the freezer level", PM_TEST);
+	start_specific(_metadata, self, args, "60000");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd = open(self->g.dev[0], O_RDWR);
+
+		_exit(fd < 0 ? 255 : xmit_nop(fd, trigger, sizeof(trigger)));
+	}
+	ASSERT_EQ(0, gadget_wait_for(&self->g, "mute 0 ", 10));
+	ASSERT_EQ(0, write_str(PM_TEST, "freezer"));
+	t0 = now_s();
+	ret = write_str(PM_STATE, "freeze") ? errno : 0;
+	dt = now_s() - t0;
+	EXPECT_EQ(0, write_str(PM_TEST, "none"));
+	TH_LOG("freeze took %.3f s", dt);
+	EXPECT_EQ(0, ret);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(ECANCELED, WEXITSTATUS(st));
+	/* bSeq matching keeps the reader and the driver in step */
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
 }
 
 /*

@@ -10,7 +10,7 @@
 # resume, which the driver reports as the card removed and found again);
 # never EAGAIN, EIO or a timeout. The sleep must not fail, and the card
 # must be back and usable after. Prints TAP; exit 4 (skip) without
-# /sys/power/pm_test (the 6.12 debug kernel has no CONFIG_PM).
+# /sys/power/pm_test (a kernel without CONFIG_PM_DEBUG).
 
 DEV=${SCARD_DEV:-/dev/scard0}
 APDU="00 A4 04 00 07 A0 00 00 00 79 01 00"
