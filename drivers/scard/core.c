@@ -61,6 +61,7 @@ u32 scard_reader_state(struct scard_reader *rdr)
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	return state;
 }
+EXPORT_SYMBOL_IF_KUNIT(scard_reader_state);
 
 /* The card is still the one present when the reader lock was taken. */
 static bool scard_same_card(struct scard_reader *rdr)
@@ -191,6 +192,7 @@ int scard_reader_lock(struct scard_reader *rdr, struct scard_file *sf)
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(scard_reader_lock);
 
 /**
  * scard_reader_unlock() - release a reader taken by scard_reader_lock()
@@ -203,6 +205,7 @@ void scard_reader_unlock(struct scard_reader *rdr)
 	mutex_unlock(&rdr->lock);
 	wake_up(&rdr->lock_wait);
 }
+EXPORT_SYMBOL_IF_KUNIT(scard_reader_unlock);
 
 /**
  * scard_reader_cancelled() - should the operation in progress give up?

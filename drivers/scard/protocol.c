@@ -207,6 +207,7 @@ int scard_card_power(struct scard_reader *rdr, u32 minor)
 	ret = scard_power_on_state(rdr, atr, atr_len, &state);
 	return ret ?: scard_reader_set_state(rdr, state);
 }
+EXPORT_SYMBOL_IF_KUNIT(scard_card_power);
 
 /* A refused PPS leaves the card waiting to be reset (clause 9.3). */
 static int scard_reset_for_retry(struct scard_reader *rdr)
@@ -292,6 +293,7 @@ again:
 	*selected = params.protocol;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(scard_protocol_set);
 
 static int scard_run_t1(struct scard_reader *rdr, scard_t1_block_fn block,
 			const u8 *cmd, size_t cmd_len, u8 *resp,
@@ -357,3 +359,4 @@ int scard_protocol_transmit(struct scard_reader *rdr, const u8 *cmd,
 	}
 	return -EOPNOTSUPP;
 }
+EXPORT_SYMBOL_IF_KUNIT(scard_protocol_transmit);

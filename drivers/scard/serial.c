@@ -54,6 +54,8 @@ MODULE_PARM_DESC(ldisc,
 
 static const struct scard_serial_proto *const scard_serial_protos[] = {
 	&scard_serial_twin,
+	&scard_serial_phoenix,
+	&scard_serial_smartmouse,
 };
 
 /**
@@ -193,6 +195,10 @@ static int scard_tty_set_line(struct scard_serial *ss, unsigned int baud,
 
 	kt.c_cflag &= ~(PARENB | PARODD | CSTOPB | CSIZE);
 	kt.c_cflag |= CS8 | CLOCAL | CREAD;
+	/* Bytes with a parity error arrive flagged TTY_PARITY, not dropped. */
+	kt.c_iflag &= ~(IGNPAR | PARMRK | ISTRIP | INPCK);
+	if (parity != SCARD_SERIAL_PARITY_NONE)
+		kt.c_iflag |= INPCK;
 	if (parity != SCARD_SERIAL_PARITY_NONE)
 		kt.c_cflag |= PARENB;
 	if (parity == SCARD_SERIAL_PARITY_ODD)
@@ -362,11 +368,38 @@ static int scard_ldisc_set_proto(struct scard_serial *ss, u32 id)
 	return ret;
 }
 
+/* Clock and speed of a direct reader, checked; before SET_PROTO only. */
+static int scard_ldisc_set_direct(struct scard_serial *ss, void __user *arg)
+{
+	struct scard_serial_direct d;
+	unsigned long flags;
+	int ret = 0;
+
+	if (copy_from_user(&d, arg, sizeof(d)))
+		return -EFAULT;
+	if (d.reserved[0] || d.reserved[1])
+		return -EINVAL;
+	if (d.clock_khz && (d.clock_khz < SCARD_SERIAL_DIRECT_CLOCK_MIN ||
+			    d.clock_khz > SCARD_SERIAL_DIRECT_CLOCK_MAX))
+		return -EINVAL;
+	if (d.max_rate > SCARD_SERIAL_DIRECT_RATE_MAX)
+		return -EINVAL;
+	/* The protocol reads it once set, under the same lock. */
+	spin_lock_irqsave(&ss->lock, flags);
+	if (ss->proto)
+		ret = -EBUSY;
+	else
+		ss->direct = d;
+	spin_unlock_irqrestore(&ss->lock, flags);
+	return ret;
+}
+
 static int scard_ldisc_ioctl(struct tty_struct *tty, unsigned int cmd,
 			     unsigned long arg)
 {
 	struct scard_serial *ss = tty->disc_data;
 	u32 __user *uarg = (u32 __user *)arg;
+	unsigned long flags;
 	u32 val;
 	int ret;
 
@@ -383,10 +416,14 @@ static int scard_ldisc_ioctl(struct tty_struct *tty, unsigned int cmd,
 			return -EFAULT;
 		if (val & ~SCARD_SERIAL_FLAGS_ALL)
 			return -EINVAL;
-		if (READ_ONCE(ss->proto))
-			return -EBUSY;
-		ss->flags = val;
-		return 0;
+		spin_lock_irqsave(&ss->lock, flags);
+		ret = ss->proto ? -EBUSY : 0;
+		if (!ret)
+			ss->flags = val;
+		spin_unlock_irqrestore(&ss->lock, flags);
+		return ret;
+	case SCARD_SERIAL_IOC_SET_DIRECT:
+		return scard_ldisc_set_direct(ss, (void __user *)arg);
 	case SCARD_SERIAL_IOC_GET_DEVICE:
 		if (!READ_ONCE(ss->ready))
 			return -EUNATCH;

@@ -31,7 +31,8 @@ struct scard_serial;
  *	context, may sleep.
  * @get_modem: the TIOCM_* modem lines, or a negative errno. Process context.
  * @set_line: speed in bps, parity (0 none, 1 even, 2 odd) and two stop
- *	bits or one. Process context, may sleep.
+ *	bits or one. With parity on, a byte received with a parity error
+ *	reaches the protocol flagged TTY_PARITY. Process context, may sleep.
  * @flush: drop the bytes queued but not yet sent. Process context.
  */
 struct scard_serial_line_ops {
@@ -82,8 +83,12 @@ struct scard_serial_proto {
  * @name: the line's name, e.g. "ttyS3"
  * @index: the line's number, for SCARD_ATTR_CHANNEL_ID
  * @flags: SCARD_SERIAL_FLAG_* set before the protocol
+ * @direct: SCARD_SERIAL_IOC_SET_DIRECT, set before the protocol (zero:
+ *	the defaults)
  * @proto: the protocol selected, or NULL
  * @proto_data: the protocol's state
+ * @rdr: the reader the protocol created, from its attach to its detach
+ *	(for the KUnit suites, which drive it through the core)
  * @lock: protects @ready, @dead and the protocol's receive state
  * @ready: @recv may be called
  * @dead: the line hung up or the discipline is closing: operations fail
@@ -99,14 +104,21 @@ struct scard_serial {
 	char name[32];
 	unsigned int index;
 	u32 flags;
+	struct scard_serial_direct direct;
 	const struct scard_serial_proto *proto;
 	void *proto_data;
+	struct scard_reader *rdr;
 	spinlock_t lock;		/* see above */
 	bool ready;
 	bool dead;
 	wait_queue_head_t wait;
 	bool write_room;
 };
+
+/* SCARD_SERIAL_IOC_SET_DIRECT limits: ISO/IEC 7816-3 clocks, UART speeds. */
+#define SCARD_SERIAL_DIRECT_CLOCK_MIN	1000
+#define SCARD_SERIAL_DIRECT_CLOCK_MAX	20000
+#define SCARD_SERIAL_DIRECT_RATE_MAX	1000000
 
 /* Largest sleep in one go: waits loop, so no task sleeps long in D state. */
 #define SCARD_SERIAL_SLICE_MS	1000
@@ -117,5 +129,7 @@ int scard_serial_write(struct scard_serial *ss, const u8 *buf, size_t len,
 		       unsigned int timeout_ms);
 
 extern const struct scard_serial_proto scard_serial_twin;
+extern const struct scard_serial_proto scard_serial_phoenix;
+extern const struct scard_serial_proto scard_serial_smartmouse;
 
 #endif /* _SCARD_SERIAL_H */

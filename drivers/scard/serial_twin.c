@@ -846,6 +846,7 @@ static int twin_attach(struct scard_serial *ss)
 		return PTR_ERR(rdr);
 	}
 	t->rdr = rdr;
+	ss->rdr = rdr;
 	scard_reader_set_drvdata(rdr, t);
 	twin_fill_caps(t, &rdr->caps, NULL, 0);
 
@@ -879,6 +880,7 @@ static void twin_detach(struct scard_serial *ss)
 	if (t->registered)
 		scard_reader_unregister(t->rdr);
 	ss->proto_data = NULL;
+	ss->rdr = NULL;
 	twin_free(t);
 }
 

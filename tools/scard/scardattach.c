@@ -35,8 +35,8 @@
 static const char *prog = "scardattach";
 
 static const char usage_text[] =
-"usage: scardattach [-t twin|phoenix|smartmouse] [-s SPEED] [-c] [-l LDISC]\n"
-"                   [-d] TTY\n"
+"usage: scardattach [-t twin|phoenix|smartmouse] [-s SPEED] [-k KHZ] [-c]\n"
+"                   [-l LDISC] [-d] TTY\n"
 "\n"
 "Attach the serial smart card reader on TTY: set speed and framing, install\n"
 "the scard_serial line discipline, select the reader protocol, print the\n"
@@ -45,7 +45,10 @@ static const char usage_text[] =
 "\n"
 "  -t, --type TYPE     twin (GemPC Twin, CCID over serial; default),\n"
 "                      phoenix or smartmouse (direct ISO 7816-3 reader)\n"
-"  -s, --speed SPEED   bps; default 115200 (twin), 9600 (direct)\n"
+"  -s, --speed SPEED   twin: the line's bps (default 115200); direct\n"
+"                      readers: the highest bps the port runs the card at\n"
+"                      (default: the initial rate, clock / 372: no PPS)\n"
+"  -k, --clock KHZ     direct readers: the card clock (default 3579)\n"
 "  -c, --card-detect   direct readers: CTS low means a card is in\n"
 "  -l, --ldisc N       the discipline's number (default: scard_serial's\n"
 "                      ldisc parameter, else 29)\n"
@@ -125,7 +128,8 @@ static int set_line(int fd, const char *tty, speed_t speed, int direct)
 }
 
 static int attach(int fd, const char *tty, int ldisc, __u32 proto,
-		  __u32 flags, unsigned int *index)
+		  __u32 flags, const struct scard_serial_direct *direct,
+		  unsigned int *index)
 {
 	int cur;
 
@@ -151,10 +155,18 @@ static int attach(int fd, const char *tty, int ldisc, __u32 proto,
 			strerror(errno));
 		return EXIT_REFUSED;
 	}
+	if (direct && ioctl(fd, SCARD_SERIAL_IOC_SET_DIRECT, direct) < 0) {
+		fprintf(stderr, "%s: clock or speed refused: %s\n", prog,
+			strerror(errno));
+		return EXIT_REFUSED;
+	}
 	if (ioctl(fd, SCARD_SERIAL_IOC_SET_PROTO, &proto) < 0) {
 		int e = errno;
 
-		if (e == ETIMEDOUT || e == EIO || e == EPROTO)
+		if (e == EOPNOTSUPP && direct)
+			fprintf(stderr, "%s: %s has no modem lines to reset a card with (RTS)\n",
+				prog, tty);
+		else if (e == ETIMEDOUT || e == EIO || e == EPROTO)
 			fprintf(stderr, "%s: no reader answering on %s: %s\n",
 				prog, tty, strerror(e));
 		else
@@ -215,6 +227,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 't' },
 		{ "speed", required_argument, NULL, 's' },
+		{ "clock", required_argument, NULL, 'k' },
 		{ "card-detect", no_argument, NULL, 'c' },
 		{ "ldisc", required_argument, NULL, 'l' },
 		{ "daemon", no_argument, NULL, 'd' },
@@ -224,12 +237,14 @@ int main(int argc, char **argv)
 	unsigned long bps = 0;
 	int ldisc = -1, daemonize = 0, direct = 0, fd, c, ret, ntty = N_TTY;
 	__u32 proto = SCARD_SERIAL_PROTO_TWIN, flags = 0;
+	struct scard_serial_direct dcfg = { 0 };
+	unsigned long khz = 0;
 	unsigned int index = 0;
 	const char *tty;
 	speed_t speed;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "t:s:cl:dh", longopts,
+	while ((c = getopt_long(argc, argv, "t:s:k:cl:dh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -250,6 +265,14 @@ int main(int argc, char **argv)
 			if (*end || !bps) {
 				fprintf(stderr, "%s: bad speed %s\n", prog,
 					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'k':
+			khz = strtoul(optarg, &end, 10);
+			if (*end || khz < 1000 || khz > 20000) {
+				fprintf(stderr, "%s: bad clock %s (1000 to 20000 kHz)\n",
+					prog, optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -281,8 +304,17 @@ int main(int argc, char **argv)
 	}
 	tty = argv[optind];
 	direct = proto != SCARD_SERIAL_PROTO_TWIN;
+	if (direct) {
+		/* The kernel sets the line from the clock: 9600 is a start. */
+		dcfg.clock_khz = khz;
+		dcfg.max_rate = bps;
+		bps = 9600;
+	} else if (khz || (flags & SCARD_SERIAL_FLAG_CARD_DETECT)) {
+		fprintf(stderr, "%s: -k and -c are for direct readers\n", prog);
+		return EXIT_USAGE;
+	}
 	if (!bps)
-		bps = direct ? 9600 : 115200;
+		bps = 115200;
 	if (speed_const(bps, &speed)) {
 		fprintf(stderr, "%s: unsupported speed %lu\n", prog, bps);
 		return EXIT_USAGE;
@@ -315,7 +347,8 @@ int main(int argc, char **argv)
 		ioctl(fd, TIOCMBIC, &rts);
 	}
 	if (!ret)
-		ret = attach(fd, tty, ldisc, proto, flags, &index);
+		ret = attach(fd, tty, ldisc, proto, flags,
+			     direct ? &dcfg : NULL, &index);
 	if (ret) {
 		ioctl(fd, TIOCSETD, &ntty);
 		close(fd);

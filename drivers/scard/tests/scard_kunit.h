@@ -14,5 +14,6 @@ extern struct kunit_suite scard_ioctl_suite;
 extern struct kunit_suite scard_pps_suite;
 extern struct kunit_suite scard_char_suite;
 extern struct kunit_suite scard_t1_suite;
+extern struct kunit_suite scard_serial_suite;
 
 #endif /* _SCARD_KUNIT_H */

@@ -384,9 +384,27 @@ struct scard_vproxy_params {
 /* SCARD_SERIAL_IOC_SET_FLAGS argument (before SET_PROTO). */
 #define SCARD_SERIAL_FLAG_CARD_DETECT	0x1	/* direct: CTS low = card in */
 
+/*
+ * SCARD_SERIAL_IOC_SET_DIRECT argument (before SET_PROTO): what a direct
+ * reader cannot tell. @clock_khz: the card clock of the reader's crystal,
+ * 0 for SCARD_SERIAL_DIRECT_CLOCK_DEFAULT (1000 .. 20000). @max_rate: the
+ * highest bit rate the serial port runs the card at closely enough
+ * (within 1 %), 0 for the initial rate only (clock / 372: no PPS to a
+ * higher speed). @reserved: must be zero.
+ */
+struct scard_serial_direct {
+	__u32 clock_khz;
+	__u32 max_rate;
+	__u32 reserved[2];
+};
+
+#define SCARD_SERIAL_DIRECT_CLOCK_DEFAULT	3579	/* 3.579545 MHz */
+
 /* The same magic as vproxy; numbers from 0x10 up. */
 #define SCARD_SERIAL_IOC_SET_PROTO	_IOW(SCARD_VPROXY_IOC_MAGIC, 0x10, __u32)
 #define SCARD_SERIAL_IOC_GET_DEVICE	_IOR(SCARD_VPROXY_IOC_MAGIC, 0x11, __u32)
 #define SCARD_SERIAL_IOC_SET_FLAGS	_IOW(SCARD_VPROXY_IOC_MAGIC, 0x12, __u32)
+#define SCARD_SERIAL_IOC_SET_DIRECT	_IOW(SCARD_VPROXY_IOC_MAGIC, 0x13, \
+					     struct scard_serial_direct)
 
 #endif /* _UAPI_LINUX_SCARD_H */

@@ -285,6 +285,30 @@ else
 	skip "fuzz" "no clang with libFuzzer (install clang and libclang-rt-14-dev)"
 fi
 
+# --- scardattach and its systemd unit -------------------------------------
+ATTACH=$BUILD/scardattach
+check "scardattach: builds (-Wall -Wextra -Werror)" \
+	${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$REPO/include/uapi" \
+	-o "$ATTACH" "$REPO/tools/scard/scardattach.c"
+check_exit "scardattach: --help exits 0" 0 "$ATTACH" --help
+check_exit "scardattach: unknown type exits 2" 2 "$ATTACH" -t nosuch /dev/null
+check_exit "scardattach: clock out of range exits 2" 2 \
+	"$ATTACH" -t phoenix -k 999 /dev/null
+check_exit "scardattach: -k for a Twin exits 2" 2 "$ATTACH" -k 4000 /dev/null
+check_exit "scardattach: not a tty exits 3" 3 "$ATTACH" -t phoenix /dev/null
+UNIT=$REPO/tools/scard/systemd/scardattach@.service
+if have systemd-analyze; then
+	# verify wants the ExecStart binaries to exist: point it at the build.
+	mkdir -p "$BUILD/unit"
+	sed -e "s|/usr/local/bin/scardattach|$ATTACH|" \
+		-e "s|/sbin/modprobe|$(command -v true)|" "$UNIT" \
+		>"$BUILD/unit/scardattach@.service"
+	check "systemd: scardattach@.service verifies" \
+		systemd-analyze verify "$BUILD/unit/scardattach@ttyS3.service"
+else
+	skip "systemd: scardattach@.service verifies" "no systemd-analyze"
+fi
+
 # --- Documentation ---------------------------------------------------------
 if python3 -c 'import docutils' 2>/dev/null; then
 	for rst in "$REPO"/Documentation/scard/*.rst; do

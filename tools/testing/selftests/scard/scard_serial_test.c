@@ -459,11 +459,13 @@ TEST_F(twin, attach_killed_with_files_open)
 
 /* --- scardattach's errors ------------------------------------------------ */
 
-static int run_attach(const char *tty, int ms)
+/* scardattach [@opt] @tty; its exit status, or -1. */
+static int run_attach_opt(const char *opt, const char *tty, int ms)
 {
 	char buf[256];
 	const char *argv[] = { find_bin("SCARD_ATTACH", "scardattach", buf,
-					sizeof(buf)), tty, NULL };
+					sizeof(buf)), opt ? opt : tty,
+			       opt ? tty : NULL, NULL };
 	int out, st;
 	pid_t pid = spawn(argv, &out);
 
@@ -474,6 +476,26 @@ static int run_attach(const char *tty, int ms)
 	return st;
 }
 
+static int run_attach(const char *tty, int ms)
+{
+	return run_attach_opt(NULL, tty, ms);
+}
+
+/* A pty master whose slave nobody has opened yet; its name in @name. */
+static int open_pty(char *name, size_t size)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+
+	if (m < 0)
+		return -1;
+	if (grantpt(m) || unlockpt(m) || !ptsname(m)) {
+		close(m);
+		return -1;
+	}
+	snprintf(name, size, "%s", ptsname(m));
+	return m;
+}
+
 TEST(attach_no_such_tty)
 {
 	if (!module_loaded())
@@ -481,18 +503,96 @@ TEST(attach_no_such_tty)
 	EXPECT_EQ(3, run_attach("/dev/ttyNOSUCH9", 5000));
 }
 
+/* scardattach [@opt] on a pty whose master nobody answers: its exit. */
+static int attach_on_silent_pty(const char *opt, int ms)
+{
+	char pts[64];
+	int m, st;
+
+	m = open_pty(pts, sizeof(pts));
+	if (m < 0)
+		return -1;
+	st = run_attach_opt(opt, pts, ms);
+	close(m);
+	return st;
+}
+
 TEST(attach_no_reader_answering)
 {
-	int m;
+	if (!module_loaded())
+		SKIP(return, "scard_serial not loaded");
+	EXPECT_EQ(7, attach_on_silent_pty(NULL, 15000));
+}
+
+/* A direct reader needs RTS to reset the card; a pty has no modem lines. */
+TEST(attach_direct_without_modem_lines)
+{
+	if (!module_loaded())
+		SKIP(return, "scard_serial not loaded");
+	EXPECT_EQ(6, attach_on_silent_pty("-tphoenix", 5000));
+	EXPECT_EQ(6, attach_on_silent_pty("-tsmartmouse", 5000));
+}
+
+/*
+ * SCARD_SERIAL_IOC_SET_DIRECT checks its argument (clock range, speed,
+ * reserved fields) and SET_FLAGS its flags; SET_PROTO of a direct reader on
+ * a line without modem lines fails with EOPNOTSUPP and leaves the line
+ * free for another try.
+ */
+TEST(direct_config_checked)
+{
+	static const struct {
+		struct scard_serial_direct d;
+		int err;
+	} cfgs[] = {
+		{ { .clock_khz = 999 }, EINVAL },
+		{ { .clock_khz = 20001 }, EINVAL },
+		{ { .max_rate = 1000001 }, EINVAL },
+		{ { .reserved = { 1, 0 } }, EINVAL },
+		{ { .reserved = { 0, 1 } }, EINVAL },
+		{ { .clock_khz = 4000, .max_rate = 115200 }, 0 },
+		{ { 0 }, 0 },
+	};
+	__u32 proto = SCARD_SERIAL_PROTO_PHOENIX, flags = 0x80, dev;
+	int m, fd, ldisc = SCARD_SERIAL_LDISC_DEFAULT, ntty = N_TTY;
+	char pts[64], buf[16];
+	FILE *f;
+	size_t i;
 
 	if (!module_loaded())
 		SKIP(return, "scard_serial not loaded");
-	m = posix_openpt(O_RDWR | O_NOCTTY);
+	f = fopen("/sys/module/scard_serial/parameters/ldisc", "r");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			ldisc = atoi(buf);
+		fclose(f);
+	}
+	m = open_pty(pts, sizeof(pts));
 	ASSERT_LE(0, m);
-	ASSERT_EQ(0, grantpt(m));
-	ASSERT_EQ(0, unlockpt(m));
-	/* Nobody answers on the master. */
-	EXPECT_EQ(7, run_attach(ptsname(m), 15000));
+	fd = open(pts, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, TIOCSETD, &ldisc));
+	for (i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(cfgs[i].err ? -1 : 0,
+			  ioctl(fd, SCARD_SERIAL_IOC_SET_DIRECT, &cfgs[i].d));
+		EXPECT_EQ(cfgs[i].err, errno) TH_LOG("row %zu", i);
+	}
+	EXPECT_EQ(-1, ioctl(fd, SCARD_SERIAL_IOC_SET_DIRECT, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(fd, SCARD_SERIAL_IOC_SET_FLAGS, &flags));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, SCARD_SERIAL_IOC_SET_PROTO, &proto));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	proto = SCARD_SERIAL_PROTO_SMARTMOUSE;
+	EXPECT_EQ(-1, ioctl(fd, SCARD_SERIAL_IOC_SET_PROTO, &proto));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	/* Nothing attached: no device, and the line is still configurable. */
+	EXPECT_EQ(-1, ioctl(fd, SCARD_SERIAL_IOC_GET_DEVICE, &dev));
+	EXPECT_EQ(EUNATCH, errno);
+	EXPECT_EQ(0, ioctl(fd, SCARD_SERIAL_IOC_SET_DIRECT, &cfgs[5].d));
+	EXPECT_EQ(0, ioctl(fd, TIOCSETD, &ntty));
+	close(fd);
 	close(m);
 }
 
