@@ -785,14 +785,6 @@ out:
 	return ret;
 }
 
-/* QEMU answers an absent or unpowered card with "success". */
-static int ccid_icc_active(const struct scard_ccid_resp *resp)
-{
-	if (resp->icc_status == CCID_ICC_ACTIVE)
-		return 0;
-	return resp->icc_status == CCID_ICC_ABSENT ? -ENOMEDIUM : -EIO;
-}
-
 /*
  * Take the answer to the XfrBlock just exchanged from @resp, and at the
  * APDU level the next pieces of a response that the reader chains
@@ -814,7 +806,7 @@ static int ccid_xfr_response(struct ccid_slot *s, struct scard_ccid_resp *resp,
 	int len, ret;
 
 	for (;;) {
-		ret = ccid_icc_active(resp);
+		ret = scard_ccid_icc_active(resp);
 		if (ret)
 			return ret;
 		if (got <= rx_size && resp->data_len <= rx_size - got)
@@ -869,7 +861,7 @@ static int ccid_xfr_command(struct ccid_slot *s, const u8 *tx, size_t tx_len,
 			return len;
 		ret = ccid_transact(ccid, s->rdr, len, timeout_ms, resp);
 		if (!ret)
-			ret = ccid_icc_active(resp);
+			ret = scard_ccid_icc_active(resp);
 		if (ret)
 			return ret;
 		off += n;
@@ -944,12 +936,7 @@ static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	if (ret)
 		goto out;
 	/* On -EOVERFLOW too: the size needed. */
-	*rx_len = resp.data_len;
-	if (resp.data_len > rx_size) {
-		ret = -EOVERFLOW;
-		goto out;
-	}
-	memcpy(rx, resp.data, resp.data_len);
+	ret = scard_ccid_copy_data(&resp, rx, rx_size, rx_len);
 out:
 	ccid_unlock(ccid);
 	return ret;

@@ -527,6 +527,46 @@ int scard_ccid_parse_response(struct scard_ccid_resp *resp, const u8 *buf,
 EXPORT_SYMBOL_GPL(scard_ccid_parse_response);
 
 /**
+ * scard_ccid_icc_active() - is the card of a successful answer active?
+ * @resp: a response that scard_ccid_parse_response() accepted
+ *
+ * Some readers (QEMU's) answer an XfrBlock to an absent or unpowered card
+ * with "success"; bmICCStatus still tells.
+ *
+ * Context: any context.
+ * Return: 0 when the card is active, -ENOMEDIUM when it is absent, -EIO
+ * when it is present but not powered.
+ */
+int scard_ccid_icc_active(const struct scard_ccid_resp *resp)
+{
+	if (resp->icc_status == CCID_ICC_ACTIVE)
+		return 0;
+	return resp->icc_status == CCID_ICC_ABSENT ? -ENOMEDIUM : -EIO;
+}
+EXPORT_SYMBOL_GPL(scard_ccid_icc_active);
+
+/**
+ * scard_ccid_copy_data() - the data of a response into the caller's buffer
+ * @resp: a parsed response
+ * @rx: the buffer
+ * @rx_size: its size
+ * @rx_len: set to the data length, also on -EOVERFLOW (the size needed)
+ *
+ * Context: any context.
+ * Return: 0, or -EOVERFLOW when @rx is too small (nothing is copied).
+ */
+int scard_ccid_copy_data(const struct scard_ccid_resp *resp, u8 *rx,
+			 size_t rx_size, size_t *rx_len)
+{
+	*rx_len = resp->data_len;
+	if (resp->data_len > rx_size)
+		return -EOVERFLOW;
+	memcpy(rx, resp->data, resp->data_len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(scard_ccid_copy_data);
+
+/**
  * scard_ccid_parse_slot_change() - parse RDR_to_PC_NotifySlotChange
  * @buf: the interrupt message
  * @len: its length

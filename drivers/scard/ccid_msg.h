@@ -240,6 +240,9 @@ u8 scard_ccid_response_type(u8 req_type);
 int scard_ccid_error_to_errno(u8 error, u8 icc_status);
 int scard_ccid_parse_response(struct scard_ccid_resp *resp, const u8 *buf,
 			      size_t len, u8 req_type, u8 slot, u8 seq);
+int scard_ccid_icc_active(const struct scard_ccid_resp *resp);
+int scard_ccid_copy_data(const struct scard_ccid_resp *resp, u8 *rx,
+			 size_t rx_size, size_t *rx_len);
 
 int scard_ccid_parse_slot_change(const u8 *buf, size_t len,
 				 unsigned int nslots, u32 *present,

@@ -686,19 +686,10 @@ static int twin_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 							tx_len),
 			  min_t(unsigned long, (unsigned long)t->timeout_ms *
 				max(rdr->wtx, 1U), TWIN_MAX_WAIT_MS), &resp);
-	if (ret)
-		goto out;
-	if (resp.icc_status != CCID_ICC_ACTIVE) {
-		ret = resp.icc_status == CCID_ICC_ABSENT ? -ENOMEDIUM : -EIO;
-		goto out;
-	}
-	*rx_len = resp.data_len;
-	if (resp.data_len > rx_size) {
-		ret = -EOVERFLOW;
-		goto out;
-	}
-	memcpy(rx, resp.data, resp.data_len);
-out:
+	if (!ret)
+		ret = scard_ccid_icc_active(&resp);
+	if (!ret)
+		ret = scard_ccid_copy_data(&resp, rx, rx_size, rx_len);
 	mutex_unlock(&t->io_mutex);
 	return ret;
 }

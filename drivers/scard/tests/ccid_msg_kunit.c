@@ -782,7 +782,36 @@ static void scard_ccid_msg_wait_ms_bad_protocol(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_ccid_wait_ms(&p, 4000), 0);
 }
 
+/* The card state of a successful answer, and its data into a buffer. */
+static void scard_ccid_msg_icc_active_and_copy(struct kunit *test)
+{
+	static const u8 data[] = { 0x90, 0x00, 0x61 };
+	struct scard_ccid_resp resp = { .data = data,
+					.data_len = sizeof(data) };
+	u8 rx[4] = { 0xee, 0xee, 0xee, 0xee };
+	size_t len = 0;
+
+	resp.icc_status = CCID_ICC_ACTIVE;
+	KUNIT_EXPECT_EQ(test, scard_ccid_icc_active(&resp), 0);
+	resp.icc_status = CCID_ICC_INACTIVE;
+	KUNIT_EXPECT_EQ(test, scard_ccid_icc_active(&resp), -EIO);
+	resp.icc_status = CCID_ICC_ABSENT;
+	KUNIT_EXPECT_EQ(test, scard_ccid_icc_active(&resp), -ENOMEDIUM);
+
+	/* Too small: the size needed, nothing copied. */
+	KUNIT_EXPECT_EQ(test, scard_ccid_copy_data(&resp, rx, 2, &len),
+			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, len, sizeof(data));
+	KUNIT_EXPECT_EQ(test, rx[0], 0xee);
+	KUNIT_EXPECT_EQ(test, scard_ccid_copy_data(&resp, rx, sizeof(rx), &len),
+			0);
+	KUNIT_EXPECT_EQ(test, len, sizeof(data));
+	KUNIT_EXPECT_MEMEQ(test, rx, data, sizeof(data));
+	KUNIT_EXPECT_EQ(test, rx[3], 0xee);
+}
+
 static struct kunit_case scard_ccid_msg_cases[] = {
+	KUNIT_CASE(scard_ccid_msg_icc_active_and_copy),
 	KUNIT_CASE(scard_ccid_msg_parse_desc_qemu),
 	KUNIT_CASE(scard_ccid_msg_parse_desc_qemu_tpdu_t0),
 	KUNIT_CASE(scard_ccid_msg_parse_desc_truncated),
