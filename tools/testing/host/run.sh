@@ -83,6 +83,21 @@ done
 check "uapi: layout and winsmcrd.h values (64-bit)" \
 	sh -c "$CC -std=c11 -Wall -Wextra -Werror -I'$UAPI' -o '$BUILD/uapi_layout' \
 		'$HOST/uapi_layout.c' && '$BUILD/uapi_layout'"
+if [ -r /usr/include/PCSC/winscard.h ]; then
+	check "uapi: with pcsc-lite's headers, uapi first (SCARD_NO_WINSMCRD_NAMES)" \
+		$CC -std=c11 -Wall -Wextra -Werror -I"$UAPI" -I/usr/include/PCSC \
+		-fsyntax-only "$HOST/uapi_pcsc.c"
+	check "uapi: with pcsc-lite's headers, pcsc-lite first" \
+		$CC -std=c11 -Wall -Wextra -Werror -I"$UAPI" -I/usr/include/PCSC \
+		-DUAPI_LAST -fsyntax-only "$HOST/uapi_pcsc.c"
+	if have "$CXX"; then
+		check "uapi: with pcsc-lite's headers, as C++17" \
+			$CXX -std=c++17 -Wall -Wextra -Werror -I"$UAPI" \
+			-I/usr/include/PCSC -fsyntax-only -x c++ "$HOST/uapi_pcsc.c"
+	fi
+else
+	skip "uapi: with pcsc-lite's headers" "no libpcsclite-dev"
+fi
 echo 'int main(void){return 0;}' >"$BUILD/m32.c"
 if $CC -m32 -o "$BUILD/m32" "$BUILD/m32.c" >/dev/null 2>&1; then
 	check "uapi: layout and winsmcrd.h values (32-bit, same layout)" \
