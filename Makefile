@@ -34,6 +34,7 @@ modules_install:
 tools:
 	$(MAKE) -C tools/lib/scard
 	$(MAKE) -C tools/scard
+	$(MAKE) -C tools/pcsc
 	$(MAKE) -C tools/testing/selftests/scard
 	$(MAKE) -C tools/testing/cards
 
@@ -50,6 +51,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(SCARD_ROOT)/drivers/scard $(KBUILD_ARGS) clean
 	-$(MAKE) -C tools/lib/scard clean
 	-$(MAKE) -C tools/scard clean
+	-$(MAKE) -C tools/pcsc clean
 	-$(MAKE) -C tools/testing/selftests/scard clean
 	-$(MAKE) -C tools/testing/fuzz clean
 

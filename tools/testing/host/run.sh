@@ -325,6 +325,14 @@ else
 fi
 
 # --- Documentation ---------------------------------------------------------
+if have groff; then
+	for page in "$REPO"/Documentation/scard/man/*.[0-9]; do
+		check "man: $(basename "$page") formats without a warning" \
+			sh -c "out=\$(groff -man -ww -z '$page' 2>&1); [ -z \"\$out\" ] || { echo \"\$out\"; false; }"
+	done
+else
+	skip "man pages" "no groff"
+fi
 if python3 -c 'import docutils' 2>/dev/null; then
 	for rst in "$REPO"/Documentation/scard/*.rst; do
 		check "docs: $(basename "$rst") is valid reStructuredText" \

@@ -9,6 +9,8 @@ set -euo pipefail
 pkgs=(
 	# toolchain and build of modules / user space
 	gcc g++ make libc6-dev python3 git libpcsclite-dev pkg-config valgrind
+	# pcscd and OpenSC for the IFD handler's scenario (scenario pcsc-ifd)
+	pcscd opensc
 	python3-docutils
 	# libFuzzer targets of tools/testing/fuzz (clang 14, ASan, UBSan)
 	clang libclang-rt-14-dev

@@ -81,6 +81,10 @@ build_tools() { # build_dir stage log
 	mkdir -p "$stage/bin" "$stage/selftests"
 	make -C "$bdir" tools KSFT_INCLUDE="$KSFT_INCLUDE" >"$log" 2>&1 || return 1
 	find "$bdir/tools/scard" -maxdepth 1 -type f -perm -u+x -exec cp {} "$stage/bin/" \;
+	# the IFD handler and its PC/SC test client (scenario pcsc-ifd)
+	for p in libifd_scard.so pcsc-check; do
+		if [ -f "$bdir/tools/pcsc/$p" ]; then cp "$bdir/tools/pcsc/$p" "$stage/bin/"; fi
+	done
 	# scripted cards and the vicc bridge (tools/testing/cards)
 	for p in scard-card scard-vicc-bridge ccid-gadget twin-reader; do
 		if [ -x "$bdir/tools/testing/cards/$p" ]; then cp "$bdir/tools/testing/cards/$p" "$stage/bin/"; fi

@@ -124,6 +124,22 @@ if [ -n "$stage" ]; then
 	done
 fi
 
+# pcscd for the IFD handler's scenario (pcsc-ifd), when the host has it
+if [ -x /usr/sbin/pcscd ]; then
+	add_exe /usr/sbin/pcscd "$root/usr/sbin/pcscd"
+	# glibc dlopen()s it when a thread exits (pcscd ends a thread per client)
+	gcc_s=$(ldconfig -p | sed -n 's/.*libgcc_s.so.1 (libc6,x86-64) => //p' | head -n1)
+	[ -n "$gcc_s" ] && install -D -m 0755 "$gcc_s" "$root$gcc_s"
+	# OpenSC, a PC/SC application as users run it
+	for t in opensc-tool pkcs15-tool; do
+		[ -x "/usr/bin/$t" ] && add_exe "/usr/bin/$t" "$root/usr/bin/$t"
+	done
+	# PC/SC clients that dlopen() libpcsclite (OpenSC)
+	for lib in $(ldconfig -p | sed -n 's/.*libpcsclite.so.1 (libc6,x86-64) => //p' | head -n1); do
+		install -D -m 0755 "$lib" "$root$lib"
+	done
+fi
+
 if [ "$(id -u)" -eq 0 ]; then
 	mknod -m 600 "$root/dev/console" c 5 1
 	mknod -m 666 "$root/dev/null" c 1 3
