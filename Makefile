@@ -20,7 +20,9 @@ KBUILD_ARGS := SCARD_ROOT=$(SCARD_ROOT) CONFIG_SCARD=m CONFIG_SCARD_CCID=m \
 	       CONFIG_SCARD_VPROXY=m CONFIG_SCARD_SERIAL=m \
 	       CONFIG_SCARD_KUNIT_TEST=$(SCARD_KUNIT)
 
-.PHONY: all modules modules_install clean tools host-check fuzz check demo
+.PHONY: all modules modules_install clean tools host-check fuzz check demo \
+	install install-modules install-tools uninstall uninstall-modules \
+	uninstall-tools
 
 all: modules
 
@@ -54,6 +56,80 @@ clean:
 	-$(MAKE) -C tools/pcsc clean
 	-$(MAKE) -C tools/testing/selftests/scard clean
 	-$(MAKE) -C tools/testing/fuzz clean
+
+# --- installing -------------------------------------------------------------
+# make install [DESTDIR=...] [PREFIX=/usr/local] [KDIR=...]: the modules
+# (into /lib/modules/KREL/extra/scard, then depmod), the tools, the IFD
+# handler, the udev rules, the scard group (sysusers.d), the systemd unit
+# and the man pages. make uninstall removes exactly those files. With
+# DESTDIR set (a package or a chroot) nothing is run on this system: no
+# depmod of the running kernel, no systemd-sysusers, no udev reload.
+# Documentation/scard/user-guide.rst.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
+SYSUSERSDIR ?= $(SYSCONFDIR)/sysusers.d
+SYSTEMDUNITDIR ?= $(SYSCONFDIR)/systemd/system
+IFDDIR ?= $(LIBDIR)/pcsc/scard
+# What modules_install uses (Debian's headers: kernel.release says 6.1.N).
+KREL ?= $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	  $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MODDIR := /lib/modules/$(KREL)/extra/scard
+
+# source : destination : mode (the unit is generated, see below)
+INSTALL_FILES := \
+	tools/scard/scardctl:$(BINDIR)/scardctl:0755 \
+	tools/scard/scardattach:$(SBINDIR)/scardattach:0755 \
+	tools/pcsc/libifd_scard.so:$(IFDDIR)/libifd_scard.so:0644 \
+	tools/scard/udev/60-scard.rules:$(UDEVRULESDIR)/60-scard.rules:0644 \
+	tools/scard/sysusers/scard.conf:$(SYSUSERSDIR)/scard.conf:0644 \
+	Documentation/scard/man/scardctl.1:$(MANDIR)/man1/scardctl.1:0644 \
+	Documentation/scard/man/scardattach.8:$(MANDIR)/man8/scardattach.8:0644 \
+	Documentation/scard/man/scard.4:$(MANDIR)/man4/scard.4:0644
+UNIT := $(SYSTEMDUNITDIR)/scardattach@.service
+
+install: install-modules install-tools
+
+install-modules: modules
+	$(MAKE) -C $(KDIR) M=$(SCARD_ROOT)/drivers/scard $(KBUILD_ARGS) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra/scard \
+		modules_install
+	depmod -b "$(or $(DESTDIR),/)" $(KREL)
+
+install-tools: tools
+	@set -e; for f in $(INSTALL_FILES); do \
+		src=$${f%%:*}; rest=$${f#*:}; dst=$${rest%%:*}; mode=$${rest#*:}; \
+		echo "  INSTALL $(DESTDIR)$$dst"; \
+		install -D -m $$mode "$$src" "$(DESTDIR)$$dst"; \
+	done
+	@echo "  INSTALL $(DESTDIR)$(UNIT)"
+	@install -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
+	@sed -e 's|@SBINDIR@|$(SBINDIR)|g' tools/scard/systemd/scardattach@.service \
+		>"$(DESTDIR)$(UNIT)"
+	@if [ -z "$(DESTDIR)" ]; then \
+		command -v systemd-sysusers >/dev/null && \
+			systemd-sysusers $(SYSUSERSDIR)/scard.conf || true; \
+		command -v udevadm >/dev/null && udevadm control --reload || true; \
+	fi
+
+uninstall: uninstall-tools uninstall-modules
+
+uninstall-modules:
+	rm -rf "$(DESTDIR)$(MODDIR)"
+	if [ -d "$(DESTDIR)/lib/modules/$(KREL)" ]; then \
+		depmod -b "$(or $(DESTDIR),/)" $(KREL); fi
+
+uninstall-tools:
+	@for f in $(INSTALL_FILES); do \
+		rest=$${f#*:}; dst=$${rest%%:*}; \
+		echo "  RM $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; \
+	done
+	@echo "  RM $(DESTDIR)$(UNIT)"; rm -f "$(DESTDIR)$(UNIT)"
+	@-rmdir "$(DESTDIR)$(IFDDIR)" 2>/dev/null || true
 
 # Test harness (tools/testing/vm): every test on both kernels in QEMU, and the
 # interactive demo. CHECK_ARGS: e.g. "--kernel 6.1 --keep-going"

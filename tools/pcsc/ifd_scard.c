@@ -15,7 +15,14 @@
  * TRANSMIT header are 32-bit: they meet only in ifd_protocol() (the
  * SCARD_IO_HEADER) and where IFDHControl() checks the lengths.
  *
- * Card events: pcscd runs IFDHPolling() (TAG_IFD_POLLING_THREAD_WITH_TIMEOUT)
+ * A reader unplugged and plugged again (a reader.conf.d entry stays): the
+ * files on the old device are closed as soon as it reports ENODEV (so its
+ * minor is free for the new one), the card counts as absent meanwhile,
+ * and the reader is found again by its sysfs identity: the parent device
+ * and the slot (the name /dev/scardN may change), else by the configured
+ * name (another port; readers without a parent device, vproxy).
+ *
+ * Card events: pcscd runs ifd_poll() (TAG_IFD_POLLING_THREAD_WITH_TIMEOUT)
  * in a thread of its own, which sleeps in poll() on an asynchronous
  * IS_PRESENT or IS_ABSENT of a second, read-only O_NONBLOCK file and on a
  * pipe that TAG_IFD_STOP_POLLING_THREAD writes to: no periodic polling.
@@ -27,9 +34,15 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/scard.h>
 
 #include <ifdhandler.h>
@@ -42,13 +55,23 @@
 /* libccid's IOCTL_SMARTCARD_VENDOR_IFD_EXCHANGE: escape, in pcsc numbers. */
 #define IFD_VENDOR_IFD_EXCHANGE	SCARD_CTL_CODE(1)
 
-/* One reader slot: its file, the poll file and the pipe that stops it. */
+#define IFD_GONE_POLL_MS	500
+
+/*
+ * One reader slot: its file (-1 while the reader is gone), the poll file
+ * (used by pcscd's event thread only) and the pipe that stops it; @lock
+ * guards @fd against its replacement by ifd_revive().
+ */
 struct ifd_chan {
 	int used;
+	pthread_mutex_t lock;
 	int fd;
 	int poll_fd;
 	int stop[2];
 	uint32_t protocol;	/* SCARD_W_PROTOCOL_T0/T1 once selected */
+	char name[PATH_MAX];	/* as pcscd gave it */
+	char parent[PATH_MAX];	/* sysfs path of the parent device, or "" */
+	char slot[16];
 };
 
 static struct ifd_chan chans[IFD_MAX_READERS];
@@ -90,6 +113,71 @@ static struct ifd_chan *ifd_chan(DWORD Lun)
 	return &chans[reader];
 }
 
+/* The sysfs identity of the reader open on @fd: parent device and slot. */
+static void ifd_identity(struct ifd_chan *c, int fd)
+{
+	char path[PATH_MAX], buf[PATH_MAX];
+	struct stat st;
+	FILE *f;
+
+	c->parent[0] = c->slot[0] = 0;
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
+		return;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	if (!realpath(path, buf))
+		return;
+	snprintf(c->parent, sizeof(c->parent), "%s", buf);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/slot",
+		 major(st.st_rdev), minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(c->slot, sizeof(c->slot), f))
+			c->slot[0] = 0;
+		fclose(f);
+	}
+}
+
+/*
+ * Open the reader with @c's identity again (flags for open(2)): the same
+ * parent device and slot, else (plugged into another port, or a reader
+ * without a parent) the configured name. -1 while there is none.
+ */
+static int ifd_find(const struct ifd_chan *c, int flags)
+{
+	char path[PATH_MAX], buf[PATH_MAX], slot[16];
+	struct dirent *e;
+	int fd = -1;
+	FILE *f;
+	DIR *d;
+
+	d = c->parent[0] ? opendir("/sys/class/scard") : NULL;
+	if (!d)
+		return open(c->name, flags | O_CLOEXEC);
+	while (fd < 0 && (e = readdir(d))) {
+		if (strncmp(e->d_name, "scard", 5))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/scard/%s/device",
+			 e->d_name);
+		if (!realpath(path, buf) || strcmp(buf, c->parent))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/scard/%s/slot",
+			 e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(slot, sizeof(slot), f))
+			slot[0] = 0;
+		fclose(f);
+		if (strcmp(slot, c->slot))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		fd = open(path, flags | O_CLOEXEC);
+	}
+	closedir(d);
+	return fd >= 0 ? fd : open(c->name, flags | O_CLOEXEC);
+}
+
 static void ifd_close(struct ifd_chan *c)
 {
 	if (c->fd >= 0)
@@ -100,7 +188,25 @@ static void ifd_close(struct ifd_chan *c)
 		close(c->stop[0]);
 	if (c->stop[1] >= 0)
 		close(c->stop[1]);
+	pthread_mutex_destroy(&c->lock);
 	memset(c, 0, sizeof(*c));
+}
+
+/* @c's file for an operation, locked; -ENODEV while the reader is gone. */
+static int ifd_get(struct ifd_chan *c)
+{
+	pthread_mutex_lock(&c->lock);
+	return c->fd >= 0 ? c->fd : -ENODEV;
+}
+
+/* After the operation: a gone reader's file is closed (its minor freed). */
+static void ifd_put(struct ifd_chan *c, int ret)
+{
+	if (ret == -ENODEV && c->fd >= 0) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	pthread_mutex_unlock(&c->lock);
 }
 
 RESPONSECODE IFDHCreateChannelByName(DWORD Lun, LPSTR DeviceName)
@@ -120,10 +226,13 @@ RESPONSECODE IFDHCreateChannelByName(DWORD Lun, LPSTR DeviceName)
 	}
 	c->used = 1;
 	c->fd = c->poll_fd = c->stop[0] = c->stop[1] = -1;
+	pthread_mutex_init(&c->lock, NULL);
+	snprintf(c->name, sizeof(c->name), "%s", DeviceName);
 	ret = scard_open(DeviceName, 0);
 	if (ret < 0)
 		goto fail;
 	c->fd = ret;
+	ifd_identity(c, c->fd);
 	/* Card tracking only: read-only (userspace-api.rst, "Opening"). */
 	ret = open(DeviceName, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (ret < 0) {
@@ -178,36 +287,57 @@ static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 	struct ifd_chan *c = ifd_chan(Lun);
 	struct pollfd p[2];
 	uint32_t state, err;
+	int ret, n = 1;
 	char buf[16];
-	int ret;
 
 	if (!c)
 		return IFD_NO_SUCH_DEVICE;
-	ret = scard_get_state(c->poll_fd, &state);
-	if (ret)
+	/* poll_fd is this thread's only: no lock. */
+	if (c->poll_fd < 0)
+		c->poll_fd = ifd_find(c, O_RDONLY | O_NONBLOCK);
+	ret = c->poll_fd >= 0 ? scard_get_state(c->poll_fd, &state) : -ENODEV;
+	if (!ret) {
+		ret = state == SCARD_W_ABSENT ? scard_is_present(c->poll_fd) :
+						scard_is_absent(c->poll_fd);
+		/* EBUSY: the request of an earlier call still pends. */
+		if (!ret)
+			return IFD_SUCCESS;
+		if (ret == -EINPROGRESS || ret == -EBUSY)
+			ret = 0;
+	}
+	if (ret && ret != -ENODEV)
 		return ifd_rc(ret);
-	ret = state == SCARD_W_ABSENT ? scard_is_present(c->poll_fd) :
-					scard_is_absent(c->poll_fd);
-	/* EBUSY: the request of an earlier call still pends. */
-	if (ret && ret != -EINPROGRESS && ret != -EBUSY)
-		return ifd_rc(ret);
-	if (!ret)
-		return IFD_SUCCESS;
-	p[0].fd = c->poll_fd;
-	p[0].events = POLLPRI;
-	p[1].fd = c->stop[0];
-	p[1].events = POLLIN;
-	ret = poll(p, 2, timeout > 0 ? timeout : -1);
+	if (ret) {
+		/* Gone: look for it again every IFD_GONE_POLL_MS. */
+		if (c->poll_fd >= 0)
+			close(c->poll_fd);
+		c->poll_fd = -1;
+		timeout = timeout > 0 && timeout < IFD_GONE_POLL_MS ?
+			  timeout : IFD_GONE_POLL_MS;
+	} else {
+		p[n].fd = c->poll_fd;
+		p[n].events = POLLPRI;
+		n++;
+	}
+	p[0].fd = c->stop[0];
+	p[0].events = POLLIN;
+	p[0].revents = 0;
+	if (n > 1)
+		p[1].revents = 0;
+	ret = poll(p, n, timeout > 0 ? timeout : -1);
 	if (ret < 0 && errno != EINTR)
 		return IFD_COMMUNICATION_ERROR;
-	if (p[1].revents & POLLIN)
+	if (p[0].revents & POLLIN)
 		while (read(c->stop[0], buf, sizeof(buf)) > 0)
 			;
-	if (p[0].revents & (POLLHUP | POLLERR))
-		return IFD_NO_SUCH_DEVICE;
-	/* Clears EPOLLPRI; the result itself is read back by pcscd. */
-	if (p[0].revents & POLLPRI)
+	if (n > 1 && (p[1].revents & (POLLHUP | POLLERR))) {
+		/* Unplugged: pcscd asks IFDHICCPresence() next. */
+		close(c->poll_fd);
+		c->poll_fd = -1;
+	} else if (n > 1 && (p[1].revents & POLLPRI)) {
+		/* Clears EPOLLPRI; pcscd reads the state itself. */
 		scard_get_last_error(c->poll_fd, &err);
+	}
 	return IFD_SUCCESS;
 }
 
@@ -219,6 +349,16 @@ static RESPONSECODE ifd_stop_poll(DWORD Lun)
 		return IFD_NO_SUCH_DEVICE;
 	return write(c->stop[1], "x", 1) == 1 || errno == EAGAIN ?
 	       IFD_SUCCESS : IFD_COMMUNICATION_ERROR;
+}
+
+/* A one-byte capability for a pcsc-lite buffer of *@len bytes. */
+static RESPONSECODE put_u8(PDWORD len, PUCHAR value, UCHAR v)
+{
+	if (*len < 1)
+		return IFD_ERROR_INSUFFICIENT_BUFFER;
+	value[0] = v;
+	*len = 1;
+	return IFD_SUCCESS;
 }
 
 static RESPONSECODE put_fn(PDWORD len, PUCHAR value, void *fn)
@@ -241,35 +381,19 @@ RESPONSECODE IFDHGetCapabilities(DWORD Lun, DWORD Tag, PDWORD Length,
 		return IFD_COMMUNICATION_ERROR;
 	switch (Tag) {
 	case TAG_IFD_SLOTS_NUMBER:
-		if (*Length < 1)
-			return IFD_ERROR_INSUFFICIENT_BUFFER;
-		Value[0] = 1;
-		*Length = 1;
-		return IFD_SUCCESS;
+		return put_u8(Length, Value, 1);
 	case TAG_IFD_SIMULTANEOUS_ACCESS:
-		if (*Length < 1)
-			return IFD_ERROR_INSUFFICIENT_BUFFER;
-		Value[0] = IFD_MAX_READERS;
-		*Length = 1;
-		return IFD_SUCCESS;
+		return put_u8(Length, Value, IFD_MAX_READERS);
 	case TAG_IFD_THREAD_SAFE:
 	case TAG_IFD_SLOT_THREAD_SAFE:
 		/* Each reader has its own file; the kernel serializes. */
-		if (*Length < 1)
-			return IFD_ERROR_INSUFFICIENT_BUFFER;
-		Value[0] = 1;
-		*Length = 1;
-		return IFD_SUCCESS;
+		return put_u8(Length, Value, 1);
 	case TAG_IFD_POLLING_THREAD_WITH_TIMEOUT:
 		return put_fn(Length, Value, (void *)ifd_poll);
 	case TAG_IFD_STOP_POLLING_THREAD:
 		return put_fn(Length, Value, (void *)ifd_stop_poll);
 	case TAG_IFD_POLLING_THREAD_KILLABLE:
-		if (*Length < 1)
-			return IFD_ERROR_INSUFFICIENT_BUFFER;
-		Value[0] = 0;
-		*Length = 1;
-		return IFD_SUCCESS;
+		return put_u8(Length, Value, 0);
 	case TAG_IFD_ATR:
 		Tag = SCARD_ATTR_ATR_STRING;
 		break;
@@ -279,7 +403,10 @@ RESPONSECODE IFDHGetCapabilities(DWORD Lun, DWORD Tag, PDWORD Length,
 	if (!c)
 		return IFD_NO_SUCH_DEVICE;
 	/* Everything else is a SCARD_ATTR_* tag: the driver answers. */
-	ret = scard_get_attr(c->fd, (uint32_t)Tag, Value, *Length, &n);
+	ret = ifd_get(c);
+	if (ret >= 0)
+		ret = scard_get_attr(ret, (uint32_t)Tag, Value, *Length, &n);
+	ifd_put(c, ret);
 	if (ret == -ENOMEDIUM || (ret == -EBADFD && Tag == SCARD_ATTR_ATR_STRING)) {
 		*Length = 0;
 		return IFD_SUCCESS;	/* no card, no ATR */
@@ -306,7 +433,10 @@ RESPONSECODE IFDHSetCapabilities(DWORD Lun, DWORD Tag, DWORD Length,
 	if (Tag == TAG_IFD_SLOTNUM)
 		return Length >= 1 && Value && Value[0] == 0 ? IFD_SUCCESS :
 							       IFD_ERROR_TAG;
-	ret = scard_set_attr(c->fd, (uint32_t)Tag, Value, Length);
+	ret = ifd_get(c);
+	if (ret >= 0)
+		ret = scard_set_attr(ret, (uint32_t)Tag, Value, Length);
+	ifd_put(c, ret);
 	if (ret == -EINVAL || ret == -EOPNOTSUPP)
 		return IFD_ERROR_TAG;
 	if (ret == -EACCES || ret == -EPERM)
@@ -339,7 +469,10 @@ RESPONSECODE IFDHSetProtocolParameters(DWORD Lun, DWORD Protocol, UCHAR Flags,
 	mask = (uint32_t)Protocol & SCARD_W_PROTOCOL_Tx;
 	if (!mask || mask != (uint32_t)Protocol)
 		return IFD_PROTOCOL_NOT_SUPPORTED;
-	ret = scard_set_protocol(c->fd, mask, &sel);
+	ret = ifd_get(c);
+	if (ret >= 0)
+		ret = scard_set_protocol(ret, mask, &sel);
+	ifd_put(c, ret);
 	if (ret == -EOPNOTSUPP)
 		return IFD_PROTOCOL_NOT_SUPPORTED;
 	if (ret == -EPROTO)
@@ -377,7 +510,10 @@ RESPONSECODE IFDHPowerICC(DWORD Lun, DWORD Action, PUCHAR Atr,
 		return IFD_NOT_SUPPORTED;
 	}
 	c->protocol = 0;
-	ret = scard_power(c->fd, minor, atr, sizeof(atr), &n);
+	ret = ifd_get(c);
+	if (ret >= 0)
+		ret = scard_power(ret, minor, atr, sizeof(atr), &n);
+	ifd_put(c, ret);
 	if (ret == -ENODEV || ret == -ENOMEDIUM)
 		return ifd_rc(ret);
 	if (ret)
@@ -421,8 +557,12 @@ RESPONSECODE IFDHTransmitToICC(DWORD Lun, SCARD_IO_HEADER SendPci,
 	/* pcscd offers MAX_BUFFER_SIZE_EXTENDED; a response is never longer. */
 	rx_size = *RxLength < SCARD_MAX_RESPONSE ? *RxLength :
 						   SCARD_MAX_RESPONSE;
-	ret = scard_transmit(c->fd, ifd_protocol(c, SendPci.Protocol),
-			     TxBuffer, TxLength, RxBuffer, rx_size, &n);
+	ret = ifd_get(c);
+	if (ret >= 0)
+		ret = scard_transmit(ret, ifd_protocol(c, SendPci.Protocol),
+				     TxBuffer, TxLength, RxBuffer, rx_size,
+				     &n);
+	ifd_put(c, ret);
 	if (ret) {
 		*RxLength = 0;
 		return ifd_rc(ret);
@@ -462,8 +602,11 @@ RESPONSECODE IFDHControl(DWORD Lun, DWORD dwControlCode, PUCHAR TxBuffer,
 		return IFD_ERROR_NOT_SUPPORTED;
 	if (TxLength > UINT32_MAX || RxLength > UINT32_MAX)
 		return IFD_COMMUNICATION_ERROR;
-	ret = scard_dioc(c->fd, code, TxBuffer, (uint32_t)TxLength, RxBuffer,
-			 (uint32_t)RxLength, &got);
+	ret = ifd_get(c);
+	if (ret >= 0)
+		ret = scard_dioc(ret, code, TxBuffer, (uint32_t)TxLength,
+				 RxBuffer, (uint32_t)RxLength, &got);
+	ifd_put(c, ret);
 	if (ret)
 		return ifd_rc(ret);
 	if (pdwBytesReturned)
@@ -474,13 +617,18 @@ RESPONSECODE IFDHControl(DWORD Lun, DWORD dwControlCode, PUCHAR TxBuffer,
 RESPONSECODE IFDHICCPresence(DWORD Lun)
 {
 	struct ifd_chan *c = ifd_chan(Lun);
-	uint32_t state;
+	uint32_t state = SCARD_W_ABSENT;
 	int ret;
 
 	if (!c)
 		return IFD_NO_SUCH_DEVICE;
-	ret = scard_get_state(c->fd, &state);
-	if (ret)
+	pthread_mutex_lock(&c->lock);
+	/* A reader that went: look for it again, no card meanwhile. */
+	if (c->fd < 0)
+		c->fd = ifd_find(c, O_RDWR);
+	ret = c->fd >= 0 ? scard_get_state(c->fd, &state) : -ENODEV;
+	ifd_put(c, ret);
+	if (ret && ret != -ENODEV)
 		return ifd_rc(ret);
 	return state == SCARD_W_ABSENT ? IFD_ICC_NOT_PRESENT : IFD_ICC_PRESENT;
 }

@@ -9,6 +9,10 @@
  *   pcsc-check [-r NAME] features   GET_FEATURE_REQUEST (part 10) TLVs
  *   pcsc-check [-r NAME] wait present|absent [SECONDS]
  *   pcsc-check [-r NAME] transmit APDU...   hex; prints each response
+ *   pcsc-check [-r NAME] survive FILE APDU  connect, transmit; wait for
+ *       FILE to exist (the test pulls the reader meanwhile), transmit on
+ *       the old handle and print the error, then connect again and
+ *       transmit: what an application does when its reader came back
  *
  * NAME: the first reader whose name contains it (default: the first).
  * Exit status: 0 done, 1 a PC/SC call failed (its error printed), 2 usage,
@@ -18,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <winscard.h>
 #include <reader.h>
 
@@ -205,6 +210,58 @@ static int cmd_transmit(int argc, char **argv)
 	return 0;
 }
 
+static int transmit_one(SCARDHANDLE h, DWORD proto, const BYTE *apdu,
+			DWORD len, LONG *rv)
+{
+	BYTE resp[258];
+	DWORD n = sizeof(resp);
+
+	*rv = SCardTransmit(h, proto == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 :
+			    SCARD_PCI_T0, apdu, len, NULL, resp, &n);
+	if (*rv == SCARD_S_SUCCESS)
+		hex(resp, n);
+	return *rv == SCARD_S_SUCCESS ? 0 : 1;
+}
+
+static int cmd_survive(const char *file, const char *apdu_hex)
+{
+	BYTE apdu[261];
+	DWORD proto;
+	SCARDHANDLE h;
+	long len = parse_hex(apdu_hex, apdu, sizeof(apdu));
+	int i, ret;
+	LONG rv;
+
+	if (len < 4)
+		return 2;
+	ret = connect_card(&h, &proto);
+	if (ret)
+		return ret;
+	if (transmit_one(h, proto, apdu, (DWORD)len, &rv))
+		return fail("SCardTransmit before", rv);
+	for (i = 0; i < 600; i++) {
+		FILE *f = fopen(file, "r");
+
+		if (f) {
+			fclose(f);
+			break;
+		}
+		usleep(100000);
+	}
+	if (!transmit_one(h, proto, apdu, (DWORD)len, &rv)) {
+		fprintf(stderr, "pcsc-check: the old handle still works\n");
+		return 1;
+	}
+	printf("old handle: %s\n", pcsc_stringify_error(rv));
+	SCardDisconnect(h, SCARD_LEAVE_CARD);
+	ret = connect_card(&h, &proto);
+	if (ret)
+		return ret;
+	ret = transmit_one(h, proto, apdu, (DWORD)len, &rv);
+	SCardDisconnect(h, SCARD_LEAVE_CARD);
+	return ret ? fail("SCardTransmit after reconnecting", rv) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *want = NULL;
@@ -217,7 +274,7 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: pcsc-check [-r NAME] list|atr|features|wait present|absent [S]|transmit APDU...\n");
+		fprintf(stderr, "usage: pcsc-check [-r NAME] list|atr|features|wait present|absent [S]|transmit APDU...|survive FILE APDU\n");
 		return 2;
 	}
 	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
@@ -236,6 +293,8 @@ int main(int argc, char **argv)
 					argc > 3 ? atoi(argv[3]) : 10);
 		else if (!strcmp(argv[1], "transmit"))
 			ret = cmd_transmit(argc - 2, argv + 2);
+		else if (!strcmp(argv[1], "survive") && argc == 4)
+			ret = cmd_survive(argv[2], argv[3]);
 		else
 			ret = 2;
 	}

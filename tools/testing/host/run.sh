@@ -315,13 +315,62 @@ UNIT=$REPO/tools/scard/systemd/scardattach@.service
 if have systemd-analyze; then
 	# verify wants the ExecStart binaries to exist: point it at the build.
 	mkdir -p "$BUILD/unit"
-	sed -e "s|/usr/local/bin/scardattach|$ATTACH|" \
+	sed -e "s|@SBINDIR@/scardattach|$ATTACH|" \
 		-e "s|/sbin/modprobe|$(command -v true)|" "$UNIT" \
 		>"$BUILD/unit/scardattach@.service"
 	check "systemd: scardattach@.service verifies" \
 		systemd-analyze verify "$BUILD/unit/scardattach@ttyS3.service"
 else
 	skip "systemd: scardattach@.service verifies" "no systemd-analyze"
+fi
+
+# --- make install-tools / uninstall-tools into a DESTDIR ---------------------
+ROOT=$BUILD/destdir
+rm -rf "$ROOT"
+if make -s -C "$REPO" install-tools DESTDIR="$ROOT" PREFIX=/usr >"$LOG" 2>&1; then
+	ok "install: make install-tools DESTDIR PREFIX=/usr"
+else
+	notok "install: make install-tools DESTDIR PREFIX=/usr"
+	showlog
+fi
+want="/etc/systemd/system/scardattach@.service
+/etc/sysusers.d/scard.conf
+/etc/udev/rules.d/60-scard.rules
+/usr/bin/scardctl
+/usr/lib/pcsc/scard/libifd_scard.so
+/usr/sbin/scardattach
+/usr/share/man/man1/scardctl.1
+/usr/share/man/man4/scard.4
+/usr/share/man/man8/scardattach.8"
+got=$(cd "$ROOT" 2>/dev/null && find . -type f | sed 's|^\.||' | LC_ALL=C sort)
+if [ "$got" = "$want" ]; then
+	ok "install: exactly the expected files"
+else
+	notok "install: exactly the expected files"
+	echo "$got" | sed 's/^/#   got: /'
+fi
+if grep -q "^ExecStart=/usr/sbin/scardattach " \
+	"$ROOT/etc/systemd/system/scardattach@.service" 2>/dev/null; then
+	ok "install: the unit runs the installed scardattach"
+else
+	notok "install: the unit runs the installed scardattach"
+fi
+if have systemd-sysusers; then
+	check "install: systemd-sysusers creates group scard in the root" \
+		sh -c "systemd-sysusers --root='$ROOT' && grep -q '^scard:' '$ROOT/etc/group'"
+	rm -f "$ROOT"/etc/group* "$ROOT"/etc/gshadow* "$ROOT"/etc/passwd* \
+		"$ROOT"/etc/.pwd.lock \
+		"$ROOT"/etc/shadow*
+else
+	skip "install: systemd-sysusers" "no systemd-sysusers"
+fi
+make -s -C "$REPO" uninstall-tools DESTDIR="$ROOT" PREFIX=/usr >"$LOG" 2>&1
+left=$(find "$ROOT" -type f 2>/dev/null)
+if [ -z "$left" ]; then
+	ok "install: make uninstall-tools removes every file"
+else
+	notok "install: make uninstall-tools removes every file"
+	echo "$left" | sed 's/^/#   left: /'
 fi
 
 # --- Documentation ---------------------------------------------------------

@@ -81,6 +81,13 @@ build_tools() { # build_dir stage log
 	mkdir -p "$stage/bin" "$stage/selftests"
 	make -C "$bdir" tools KSFT_INCLUDE="$KSFT_INCLUDE" >"$log" 2>&1 || return 1
 	find "$bdir/tools/scard" -maxdepth 1 -type f -perm -u+x -exec cp {} "$stage/bin/" \;
+	# what make install puts into a root, for the scenario install-udev;
+	# systemd-sysusers makes its group file as a package install would
+	rm -rf "$stage/root"
+	make -C "$bdir" install-tools DESTDIR="$stage/root" PREFIX=/usr >>"$log" 2>&1 || return 1
+	if command -v systemd-sysusers >/dev/null 2>&1; then
+		systemd-sysusers --root="$stage/root" >>"$log" 2>&1 || return 1
+	fi
 	# the IFD handler and its PC/SC test client (scenario pcsc-ifd)
 	for p in libifd_scard.so pcsc-check; do
 		if [ -f "$bdir/tools/pcsc/$p" ]; then cp "$bdir/tools/pcsc/$p" "$stage/bin/"; fi

@@ -124,6 +124,16 @@ if [ -n "$stage" ]; then
 	done
 fi
 
+# make install's root and udevd for the scenario install-udev
+if [ -n "$stage" ] && [ -d "$stage/root" ]; then
+	cp -a "$stage/root" "$root/scard/install-root"
+fi
+if [ -x /usr/bin/udevadm ]; then
+	add_exe /usr/bin/udevadm "$root/usr/bin/udevadm"
+	mkdir -p "$root/lib/systemd"
+	ln -sf /usr/bin/udevadm "$root/lib/systemd/systemd-udevd"
+fi
+
 # pcscd for the IFD handler's scenario (pcsc-ifd), when the host has it
 if [ -x /usr/sbin/pcscd ]; then
 	add_exe /usr/sbin/pcscd "$root/usr/sbin/pcscd"

@@ -6,8 +6,9 @@
 # /dev/scard0, and a PC/SC client (pcsc-check, libpcsclite only): the
 # reader listed, the ATR as sysfs has it, a SELECT answered, the part 10
 # feature request, the card removed and inserted (QMP, through vmctl)
-# seen by pcscd through the handler's polling thread, pcscd stopped
-# cleanly. Prints TAP; exit 4 (skip) without pcscd, the handler, pcsc-check
+# seen by pcscd through the handler's polling thread, OpenSC reading the
+# card's certificates, the reader unplugged and plugged back while a
+# client holds a handle, pcscd stopped cleanly. Prints TAP; exit 4 (skip) without pcscd, the handler, pcsc-check
 # or /dev/scard0.
 
 DEV=${SCARD_DEV:-/dev/scard0}
@@ -16,7 +17,7 @@ APDU="00A4040007A0000000790100"
 CONF=/tmp/pcsc-ifd.conf.d
 LOG=/tmp/pcsc-ifd.log
 OUT=/tmp/pcsc-ifd.out
-N=10
+N=13
 failed=
 
 echo "TAP version 13"
@@ -123,13 +124,42 @@ else
 	for n in 7 8 9; do echo "ok $n - # SKIP no OpenSC in the VM"; done
 fi
 
+# The reader pulled and plugged back while a client holds a handle: the
+# reader.conf.d entry stays, the card is absent meanwhile, the reader is
+# found again, the client's old handle fails and a new one works.
+GO=/tmp/pcsc-ifd.go
+rm -f "$GO"
+pcsc-check survive "$GO" "$APDU" >"$OUT.survive" 2>&1 &
+client=$!
+sleep 2
+unplugged() {
+	vmctl reader-unplug >/dev/null || return 1
+	pcsc-check wait absent 20 && pcsc-check list
+}
+report 10 "reader unplugged: still listed, no card" unplugged
+replugged() {
+	vmctl reader-plug >/dev/null || return 1
+	pcsc-check wait present 40 && pcsc-check transmit "$APDU"
+}
+report 11 "reader plugged back: found again, the card answers" replugged
+survived() {
+	touch "$GO"
+	wait "$client"
+	rc=$?
+	cat "$OUT.survive"
+	[ $rc -eq 0 ]
+}
+report 12 "a connected client gets an error on its old handle, reconnects" \
+	survived
+rm -f "$GO" "$OUT.survive"
+
 stopped() {
 	kill -TERM "$pcscd" && wait "$pcscd"
 	rc=$?
 	echo "pcscd exit $rc"
 	[ $rc -eq 0 ]
 }
-report 10 "pcscd stops cleanly" stopped
+report 13 "pcscd stops cleanly" stopped
 
 # pcscd's own log, for a failure above
 [ -z "$failed" ] || tail -n 60 "$LOG" | sed 's/^/# pcscd: /'
