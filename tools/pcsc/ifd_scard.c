@@ -279,8 +279,9 @@ RESPONSECODE IFDHCloseChannel(DWORD Lun)
 
 /*
  * Card events for pcscd's polling thread: returns when the card came or
- * went, after @timeout ms (0: no limit), when stopped, or at once when
- * the reader is gone.
+ * went, after @timeout ms (0: no limit), when stopped, and while the
+ * reader is gone after at most IFD_GONE_POLL_MS (pcscd then asks
+ * IFDHICCPresence(), which looks for the reader again).
  */
 static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 {
