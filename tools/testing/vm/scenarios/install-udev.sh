@@ -104,8 +104,9 @@ replug() {
 t 5 "reader plugged back: udevd applies the rules to the new node" replug
 
 # Not through t(): only this shell, udevd's parent, can wait for it.
+# A rule udevd cannot use is logged with its FILE:LINE.
 if udevadm control --exit && wait "$udevd" &&
-	! grep -qi "error\|invalid\|failed" /tmp/udevd.err; then
+	! grep -q "\.rules:[0-9]" /tmp/udevd.err; then
 	echo "ok 6 - udevd reported no rule error and exits"
 else
 	echo "not ok 6 - udevd reported no rule error and exits"
