@@ -113,12 +113,28 @@ static struct ifd_chan *ifd_chan(DWORD Lun)
 	return &chans[reader];
 }
 
+/*
+ * A reader's sysfs "slot" attribute into @buf ("" when empty or absent).
+ * Return: 0, or -1 when the file cannot be opened.
+ */
+static int ifd_read_slot(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (!f)
+		return -1;
+	if (!fgets(buf, (int)size, f))
+		buf[0] = 0;
+	fclose(f);
+	return 0;
+}
+
 /* The sysfs identity of the reader open on @fd: parent device and slot. */
 static void ifd_identity(struct ifd_chan *c, int fd)
 {
 	char path[PATH_MAX], buf[PATH_MAX];
 	struct stat st;
-	FILE *f;
 
 	c->parent[0] = c->slot[0] = 0;
 	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
@@ -130,12 +146,7 @@ static void ifd_identity(struct ifd_chan *c, int fd)
 	snprintf(c->parent, sizeof(c->parent), "%s", buf);
 	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/slot",
 		 major(st.st_rdev), minor(st.st_rdev));
-	f = fopen(path, "r");
-	if (f) {
-		if (!fgets(c->slot, sizeof(c->slot), f))
-			c->slot[0] = 0;
-		fclose(f);
-	}
+	ifd_read_slot(path, c->slot, sizeof(c->slot));
 }
 
 /*
@@ -148,7 +159,6 @@ static int ifd_find(const struct ifd_chan *c, int flags)
 	char path[PATH_MAX], buf[PATH_MAX], slot[16];
 	struct dirent *e;
 	int fd = -1;
-	FILE *f;
 	DIR *d;
 
 	d = c->parent[0] ? opendir("/sys/class/scard") : NULL;
@@ -163,13 +173,8 @@ static int ifd_find(const struct ifd_chan *c, int flags)
 			continue;
 		snprintf(path, sizeof(path), "/sys/class/scard/%s/slot",
 			 e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(slot, sizeof(slot), f))
-			slot[0] = 0;
-		fclose(f);
-		if (strcmp(slot, c->slot))
+		if (ifd_read_slot(path, slot, sizeof(slot)) ||
+		    strcmp(slot, c->slot))
 			continue;
 		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
 		fd = open(path, flags | O_CLOEXEC);
