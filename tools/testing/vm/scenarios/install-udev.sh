@@ -10,8 +10,7 @@
 # is unplugged and plugged back (QEMU's serial number is its port, so
 # the by-id name may change with the port); the installed tools run. Prints TAP;
 # exit 4 (skip) without the staged root, udevd or /dev/scard0, and on a
-# kernel without inotify (udevd needs CONFIG_INOTIFY_USER, which the 6.12
-# debug kernel lacks: this runs on Debian's 6.1 kernel).
+# kernel without inotify (udevd needs CONFIG_INOTIFY_USER).
 
 ROOT=/scard/install-root
 DEV=${SCARD_DEV:-/dev/scard0}
