@@ -1469,6 +1469,7 @@ static int ccid_probe(struct usb_interface *intf,
 		s->index = i;
 		s->timeout_ms = ccid_xfr_timeout();
 		rdr->slot = i;
+		rdr->slots = ccid->nslots;
 		ccid_fill_caps(ccid, &rdr->caps, esc);
 		scard_reader_set_drvdata(rdr, s);
 	}

@@ -548,6 +548,13 @@ static ssize_t slot_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(slot);
 
+static ssize_t slots_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", max(to_scard_reader(dev)->slots, 1U));
+}
+static DEVICE_ATTR_RO(slots);
+
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
@@ -619,6 +626,7 @@ static DEVICE_ATTR_RO(event_count);
 static struct attribute *scard_attrs[] = {
 	&dev_attr_name.attr,
 	&dev_attr_slot.attr,
+	&dev_attr_slots.attr,
 	&dev_attr_state.attr,
 	&dev_attr_protocol.attr,
 	&dev_attr_atr.attr,

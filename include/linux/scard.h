@@ -220,6 +220,9 @@ struct scard_reader_caps {
  * @ops: the driver's operations
  * @caps: the driver's capabilities
  * @slot: slot number within the physical reader
+ * @slots: number of slots of the physical reader (0 counts as 1); set
+ *	before scard_reader_register(), shown in sysfs so that user space
+ *	(the pcsc-lite IFD handler) knows how many devices one reader has
  * @ops_sem: read-held around every driver call; write-held to disconnect
  * @disconnected: set once the driver has unregistered the reader
  * @lock: serializes card operations (power, protocol, transmit); taken
@@ -261,6 +264,7 @@ struct scard_reader {
 	const struct scard_reader_ops *ops;
 	struct scard_reader_caps caps;
 	unsigned int slot;
+	unsigned int slots;
 
 	struct rw_semaphore ops_sem;
 	bool disconnected;

@@ -425,6 +425,10 @@ TEST_F(gadget, two_slots)
 		snprintf(path, sizeof(path), "%s/slot", self->g.sys[i]);
 		ASSERT_EQ(0, read_line(path, buf, sizeof(buf)));
 		EXPECT_EQ(i, atoi(buf));
+		/* every slot says how many the reader has (IFD handler) */
+		snprintf(path, sizeof(path), "%s/slots", self->g.sys[i]);
+		ASSERT_EQ(0, read_line(path, buf, sizeof(buf)));
+		EXPECT_STREQ("2", buf);
 		fd = open_specific(self->g.dev[i]);
 		ASSERT_LE(0, fd);
 		EXPECT_EQ(0, xmit_nop(fd, nop, sizeof(nop)));

@@ -293,6 +293,8 @@ TEST_F(twin, attach_sysfs_attributes)
 
 	ASSERT_EQ(0, read_sysfs(self->dev, "name", buf, sizeof(buf)));
 	EXPECT_STREQ("Gemalto GemPC Twin (serial)", buf);
+	ASSERT_EQ(0, read_sysfs(self->dev, "slots", buf, sizeof(buf)));
+	EXPECT_STREQ("1", buf);
 	ASSERT_EQ(0, wait_state(self->dev, "present"));
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(0, scard_t_dioc(self->fd, IOCTL_SMARTCARD_GET_ATTRIBUTE,
