@@ -20,7 +20,8 @@ KBUILD_ARGS := SCARD_ROOT=$(SCARD_ROOT) CONFIG_SCARD=m CONFIG_SCARD_CCID=m \
 	       CONFIG_SCARD_VPROXY=m CONFIG_SCARD_SERIAL=m \
 	       CONFIG_SCARD_KUNIT_TEST=$(SCARD_KUNIT)
 
-.PHONY: all modules modules_install clean tools host-check fuzz check demo \
+.PHONY: all modules modules_install clean tools user-tools host-check fuzz check \
+	demo deb \
 	install install-modules install-tools uninstall uninstall-modules \
 	uninstall-tools
 
@@ -33,10 +34,13 @@ modules_install:
 	$(MAKE) -C $(KDIR) M=$(SCARD_ROOT)/drivers/scard $(KBUILD_ARGS) \
 		modules_install
 
-tools:
+# What gets installed (user-tools), and the test programs besides.
+user-tools:
 	$(MAKE) -C tools/lib/scard
 	$(MAKE) -C tools/scard
 	$(MAKE) -C tools/pcsc
+
+tools: user-tools
 	$(MAKE) -C tools/testing/selftests/scard
 	$(MAKE) -C tools/testing/cards
 
@@ -75,6 +79,12 @@ UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
 SYSUSERSDIR ?= $(SYSCONFDIR)/sysusers.d
 SYSTEMDUNITDIR ?= $(SYSCONFDIR)/systemd/system
 IFDDIR ?= $(LIBDIR)/pcsc/scard
+# pcscd's USB bundles (its hotplug reads them at start): Debian's is
+# /usr/lib/pcsc/drivers whatever PREFIX says.
+PCSCDROPDIR ?= $(shell pkg-config --variable=usbdropdir libpcsclite \
+		 2>/dev/null || echo /usr/lib/pcsc/drivers)
+BUNDLE := $(PCSCDROPDIR)/scard.bundle/Contents
+LIBCCID_PLIST ?= $(PCSCDROPDIR)/ifd-ccid.bundle/Contents/Info.plist
 # What modules_install uses (Debian's headers: kernel.release says 6.1.N).
 KREL ?= $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 	  $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
@@ -85,6 +95,8 @@ INSTALL_FILES := \
 	tools/scard/scardctl:$(BINDIR)/scardctl:0755 \
 	tools/scard/scardattach:$(SBINDIR)/scardattach:0755 \
 	tools/pcsc/libifd_scard.so:$(IFDDIR)/libifd_scard.so:0644 \
+	tools/pcsc/bundle/mkbundle:$(IFDDIR)/mkbundle:0755 \
+	tools/pcsc/bundle/readers:$(IFDDIR)/readers:0644 \
 	tools/scard/udev/60-scard.rules:$(UDEVRULESDIR)/60-scard.rules:0644 \
 	tools/scard/sysusers/scard.conf:$(SYSUSERSDIR)/scard.conf:0644 \
 	Documentation/scard/man/scardctl.1:$(MANDIR)/man1/scardctl.1:0644 \
@@ -100,7 +112,7 @@ install-modules: modules
 		modules_install
 	depmod -b "$(or $(DESTDIR),/)" $(KREL)
 
-install-tools: tools
+install-tools: user-tools
 	@set -e; for f in $(INSTALL_FILES); do \
 		src=$${f%%:*}; rest=$${f#*:}; dst=$${rest%%:*}; mode=$${rest#*:}; \
 		echo "  INSTALL $(DESTDIR)$$dst"; \
@@ -110,6 +122,14 @@ install-tools: tools
 	@install -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
 	@sed -e 's|@SBINDIR@|$(SBINDIR)|g' tools/scard/systemd/scardattach@.service \
 		>"$(DESTDIR)$(UNIT)"
+	@echo "  INSTALL $(DESTDIR)$(BUNDLE)"
+	@install -d "$(DESTDIR)$(BUNDLE)/Linux"
+	@ln -sf "$(IFDDIR)/libifd_scard.so" "$(DESTDIR)$(BUNDLE)/Linux/libifd_scard.so"
+	@if [ -f "$(DESTDIR)$(LIBCCID_PLIST)" ]; then \
+		tools/pcsc/bundle/mkbundle --libccid "$(DESTDIR)$(LIBCCID_PLIST)" \
+			tools/pcsc/bundle/readers; \
+	else tools/pcsc/bundle/mkbundle tools/pcsc/bundle/readers; fi \
+		>"$(DESTDIR)$(BUNDLE)/Info.plist"
 	@if [ -z "$(DESTDIR)" ]; then \
 		command -v systemd-sysusers >/dev/null && \
 			systemd-sysusers $(SYSUSERSDIR)/scard.conf || true; \
@@ -129,7 +149,31 @@ uninstall-tools:
 		echo "  RM $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; \
 	done
 	@echo "  RM $(DESTDIR)$(UNIT)"; rm -f "$(DESTDIR)$(UNIT)"
+	@echo "  RM $(DESTDIR)$(PCSCDROPDIR)/scard.bundle"
+	@rm -f "$(DESTDIR)$(BUNDLE)/Info.plist" \
+		"$(DESTDIR)$(BUNDLE)/Linux/libifd_scard.so"
+	@-rmdir "$(DESTDIR)$(BUNDLE)/Linux" "$(DESTDIR)$(BUNDLE)" \
+		"$(DESTDIR)$(PCSCDROPDIR)/scard.bundle" 2>/dev/null || true
 	@-rmdir "$(DESTDIR)$(IFDDIR)" 2>/dev/null || true
+
+# --- Debian packages ----------------------------------------------------------
+# make deb: scard-dkms, scard-tools and libifd-scard in DEBDIR, built with
+# debhelper from a copy of the tree's files (tools/packaging/debian becomes
+# debian/), then lintian, which must find no error. Needs debhelper,
+# dh-dkms, libpcsclite-dev, lintian. Documentation/scard/user-guide.rst.
+DEBDIR ?= $(SCARD_ROOT)/build/deb
+deb:
+	rm -rf "$(DEBDIR)"
+	mkdir -p "$(DEBDIR)/scard"
+	cd "$(SCARD_ROOT)" && { git ls-files -z --cached --others --exclude-standard 2>/dev/null || \
+		find . -path ./build -prune -o -type f -print0; } | \
+		tar --null -T - -cf - | tar -xf - -C "$(DEBDIR)/scard"
+	rm -rf "$(DEBDIR)/scard/debian"
+	cp -a "$(SCARD_ROOT)/tools/packaging/debian" "$(DEBDIR)/scard/debian"
+	cd "$(DEBDIR)/scard" && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --suppress-tags-from-file /dev/null \
+		"$(DEBDIR)"/*.changes
+	@ls "$(DEBDIR)"/*.deb
 
 # Test harness (tools/testing/vm): every test on both kernels in QEMU, and the
 # interactive demo. CHECK_ARGS: e.g. "--kernel 6.1 --keep-going"

@@ -4,9 +4,13 @@
  * kernel's /dev/scardN, so that PC/SC applications (OpenSC, pcsc_scan,
  * GnuPG, pyscard) keep working on readers that scard drives.
  *
- * One pcscd reader is one /dev/scardN (one slot): Lun >> 16 is the reader
- * pcscd numbers, the low half the slot, always 0. The device name is the
- * path (reader.conf.d DEVICENAME), Documentation/scard/pcsc.rst.
+ * One pcscd Lun is one /dev/scardN, one reader slot: Lun >> 16 is the
+ * reader pcscd numbers, the low half the slot. pcscd names the reader in
+ * one of the forms of enum ifd_kind (Documentation/scard/pcsc.rst): a USB
+ * interface when the bundle's Info.plist lists the reader (pcscd's
+ * hotplug; the slots are the scard devices under that interface), or a
+ * reader.conf.d DEVICENAME (a path, or a tty or vproxy reader by name,
+ * which may appear later).
  *
  * Names: pcsc-lite's headers define the card states, protocols and
  * SCARD_CTL_CODE with other values than <linux/scard.h>, so this file
@@ -18,9 +22,9 @@
  * A reader unplugged and plugged again (a reader.conf.d entry stays): the
  * files on the old device are closed as soon as it reports ENODEV (so its
  * minor is free for the new one), the card counts as absent meanwhile,
- * and the reader is found again by its sysfs identity: the parent device
- * and the slot (the name /dev/scardN may change), else by the configured
- * name (another port; readers without a parent device, vproxy).
+ * and the reader is found again in sysfs (ifd_find()): a path entry by the
+ * parent device and slot it had (the name /dev/scardN may change), else
+ * by its path (another port; readers without a parent device, vproxy).
  *
  * Card events: pcscd runs ifd_poll() (TAG_IFD_POLLING_THREAD_WITH_TIMEOUT)
  * in a thread of its own, which sleeps in poll() on an asynchronous
@@ -50,31 +54,61 @@
 
 #include "libscard.h"
 
-#define IFD_MAX_READERS	16
+/* pcscd's PCSCLITE_MAX_READERS_CONTEXTS: readers and slots, all counted. */
+#define IFD_MAX_CHANS	16
 
 /* libccid's IOCTL_SMARTCARD_VENDOR_IFD_EXCHANGE: escape, in pcsc numbers. */
 #define IFD_VENDOR_IFD_EXCHANGE	SCARD_CTL_CODE(1)
 
 #define IFD_GONE_POLL_MS	500
+/*
+ * A USB reader pcscd announces: how long a driver may take to bind the
+ * interface (none bound: not ours), and scard_ccid to register its slots
+ * (probe talks to the reader: seconds on a slow reader or under QEMU).
+ */
+#define IFD_BIND_WAIT_MS	1000
+#define IFD_PROBE_WAIT_MS	10000
+#define IFD_WAIT_STEP_MS	50
+
+/* How pcscd named the reader (Documentation/scard/pcsc.rst, "Names"). */
+enum ifd_kind {
+	IFD_BY_PATH,	/* a device path, reader.conf.d DEVICENAME */
+	IFD_BY_USB,	/* usb:VVVV/PPPP:libudev:IF:/dev/bus/usb/BBB/DDD */
+	IFD_BY_TTY,	/* scard:tty=NAME, the reader scardattach put on NAME */
+	IFD_BY_VPROXY,	/* scard:vproxy=NAME, the vproxy reader NAME */
+};
 
 /*
- * One reader slot: its file (-1 while the reader is gone), the poll file
- * (used by pcscd's event thread only) and the pipe that stops it; @lock
- * guards @fd against its replacement by ifd_revive().
+ * One reader slot, one pcscd Lun: its file (-1 while the reader is gone),
+ * the poll file (used by pcscd's event thread only) and the pipe that
+ * stops it; @lock guards @fd against its replacement by a rediscovery.
  */
 struct ifd_chan {
 	int used;
+	DWORD lun;
+	enum ifd_kind kind;
 	pthread_mutex_t lock;
 	int fd;
 	int poll_fd;
 	int stop[2];
 	uint32_t protocol;	/* SCARD_W_PROTOCOL_T0/T1 once selected */
-	char name[PATH_MAX];	/* as pcscd gave it */
-	char parent[PATH_MAX];	/* sysfs path of the parent device, or "" */
-	char slot[16];
+	unsigned int slots;	/* of the physical reader (sysfs "slots") */
+	unsigned int slot;	/* the slot this Lun is */
+	/* BY_PATH: the path; BY_USB: the interface's sysfs path; else NAME */
+	char key[PATH_MAX];
+	/* BY_PATH: the parent device's sysfs path once seen, or "" */
+	char parent[PATH_MAX];
 };
 
-static struct ifd_chan chans[IFD_MAX_READERS];
+/* A scard device as sysfs shows it. */
+struct ifd_dev {
+	char parent[PATH_MAX];	/* realpath of its "device" link, or "" */
+	unsigned int slot;
+	unsigned int slots;
+	char name[160];
+};
+
+static struct ifd_chan chans[IFD_MAX_CHANS];
 static pthread_mutex_t chans_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* errno (positive) to IFD_*: one table for every function. */
@@ -106,18 +140,19 @@ static RESPONSECODE ifd_rc(int ret)
 
 static struct ifd_chan *ifd_chan(DWORD Lun)
 {
-	DWORD reader = Lun >> 16;
+	int i;
 
-	if (reader >= IFD_MAX_READERS || (Lun & 0xffff) || !chans[reader].used)
-		return NULL;
-	return &chans[reader];
+	for (i = 0; i < IFD_MAX_CHANS; i++)
+		if (chans[i].used && chans[i].lun == Lun)
+			return &chans[i];
+	return NULL;
 }
 
 /*
- * A reader's sysfs "slot" attribute into @buf ("" when empty or absent).
- * Return: 0, or -1 when the file cannot be opened.
+ * A sysfs attribute's first line into @buf, without its newline ("" when
+ * empty). Return: 0, or -1 when the file cannot be opened.
  */
-static int ifd_read_slot(const char *path, char *buf, size_t size)
+static int ifd_read_attr(const char *path, char *buf, size_t size)
 {
 	FILE *f = fopen(path, "r");
 
@@ -126,61 +161,204 @@ static int ifd_read_slot(const char *path, char *buf, size_t size)
 		return -1;
 	if (!fgets(buf, (int)size, f))
 		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
 	fclose(f);
 	return 0;
 }
 
-/* The sysfs identity of the reader open on @fd: parent device and slot. */
-static void ifd_identity(struct ifd_chan *c, int fd)
+/* @sys is a scard device's sysfs directory. Return: 0, or -1. */
+static int ifd_dev_info(const char *sys, struct ifd_dev *d)
 {
-	char path[PATH_MAX], buf[PATH_MAX];
+	char path[PATH_MAX], buf[32];
+
+	snprintf(path, sizeof(path), "%s/device", sys);
+	if (!realpath(path, d->parent))
+		d->parent[0] = 0;
+	snprintf(path, sizeof(path), "%s/slot", sys);
+	if (ifd_read_attr(path, buf, sizeof(buf)) || !buf[0])
+		return -1;
+	d->slot = (unsigned int)strtoul(buf, NULL, 10);
+	snprintf(path, sizeof(path), "%s/slots", sys);
+	d->slots = ifd_read_attr(path, buf, sizeof(buf)) ? 1 :
+		   (unsigned int)strtoul(buf, NULL, 10);
+	snprintf(path, sizeof(path), "%s/name", sys);
+	ifd_read_attr(path, d->name, sizeof(d->name));
+	return 0;
+}
+
+/* The scard device open on @fd, as sysfs shows it. Return: 0, or -1. */
+static int ifd_fd_info(int fd, struct ifd_dev *d)
+{
+	char sys[64];
 	struct stat st;
 
-	c->parent[0] = c->slot[0] = 0;
 	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
-		return;
-	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device",
+		return -1;
+	snprintf(sys, sizeof(sys), "/sys/dev/char/%u:%u",
 		 major(st.st_rdev), minor(st.st_rdev));
-	if (!realpath(path, buf))
-		return;
-	snprintf(c->parent, sizeof(c->parent), "%s", buf);
-	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/slot",
-		 major(st.st_rdev), minor(st.st_rdev));
-	ifd_read_slot(path, c->slot, sizeof(c->slot));
+	return ifd_dev_info(sys, d);
+}
+
+/* Is @d the reader slot @c stands for? */
+static int ifd_match(const struct ifd_chan *c, const struct ifd_dev *d)
+{
+	const char *base;
+
+	switch (c->kind) {
+	case IFD_BY_PATH:
+		return c->parent[0] && !strcmp(d->parent, c->parent) &&
+		       d->slot == c->slot;
+	case IFD_BY_USB:
+		return !strcmp(d->parent, c->key) && d->slot == c->slot;
+	case IFD_BY_TTY:
+		base = strrchr(d->parent, '/');
+		return base && !strcmp(base + 1, c->key) && d->slot == c->slot;
+	case IFD_BY_VPROXY:
+		return !d->parent[0] && !strncmp(d->name, "vproxy ", 7) &&
+		       !strcmp(d->name + 7, c->key);
+	}
+	return 0;
 }
 
 /*
- * Open the reader with @c's identity again (flags for open(2)): the same
- * parent device and slot, else (plugged into another port, or a reader
- * without a parent) the configured name. -1 while there is none.
+ * Open the reader slot @c stands for (flags for open(2)), looking it up
+ * in sysfs: a path entry's parent device and slot once seen (the name
+ * /dev/scardN may change across a replug), else its path. -1 while there
+ * is none.
  */
 static int ifd_find(const struct ifd_chan *c, int flags)
 {
-	char path[PATH_MAX], buf[PATH_MAX], slot[16];
+	char path[PATH_MAX];
+	struct ifd_dev dev;
 	struct dirent *e;
 	int fd = -1;
 	DIR *d;
 
-	d = c->parent[0] ? opendir("/sys/class/scard") : NULL;
-	if (!d)
-		return open(c->name, flags | O_CLOEXEC);
-	while (fd < 0 && (e = readdir(d))) {
+	d = opendir("/sys/class/scard");
+	while (d && fd < 0 && (e = readdir(d))) {
 		if (strncmp(e->d_name, "scard", 5))
 			continue;
-		snprintf(path, sizeof(path), "/sys/class/scard/%s/device",
-			 e->d_name);
-		if (!realpath(path, buf) || strcmp(buf, c->parent))
-			continue;
-		snprintf(path, sizeof(path), "/sys/class/scard/%s/slot",
-			 e->d_name);
-		if (ifd_read_slot(path, slot, sizeof(slot)) ||
-		    strcmp(slot, c->slot))
+		snprintf(path, sizeof(path), "/sys/class/scard/%s", e->d_name);
+		if (ifd_dev_info(path, &dev) || !ifd_match(c, &dev))
 			continue;
 		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
 		fd = open(path, flags | O_CLOEXEC);
 	}
-	closedir(d);
-	return fd >= 0 ? fd : open(c->name, flags | O_CLOEXEC);
+	if (d)
+		closedir(d);
+	if (fd < 0 && c->kind == IFD_BY_PATH)
+		fd = open(c->key, flags | O_CLOEXEC);
+	return fd;
+}
+
+/*
+ * The USB interface pcscd names "usb:VVVV/PPPP:libudev:IF:DEVNODE" (its
+ * hotplug of a reader that a bundle's Info.plist lists): the sysfs path
+ * of interface IF of the USB device whose node is DEVNODE, into @c->key.
+ */
+static int ifd_usb_interface(struct ifd_chan *c, const char *devnode,
+			     unsigned int ifnum)
+{
+	char path[PATH_MAX], usbdev[PATH_MAX], buf[16];
+	struct dirent *e;
+	struct stat st;
+	int ret = -ENODEV;
+	DIR *d;
+
+	if (stat(devnode, &st) || !S_ISCHR(st.st_mode))
+		return -ENODEV;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u",
+		 major(st.st_rdev), minor(st.st_rdev));
+	if (!realpath(path, usbdev))
+		return -ENODEV;
+	d = opendir(usbdev);
+	while (d && ret && (e = readdir(d))) {
+		/* interfaces are "<port>:<config>.<interface>" */
+		if (!strchr(e->d_name, ':'))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s/bInterfaceNumber",
+			     usbdev, e->d_name) >= (int)sizeof(path) ||
+		    ifd_read_attr(path, buf, sizeof(buf)) ||
+		    strtoul(buf, NULL, 16) != ifnum)
+			continue;
+		*strrchr(path, '/') = 0;
+		if (realpath(path, c->key))
+			ret = 0;
+	}
+	if (d)
+		closedir(d);
+	return ret;
+}
+
+/* Which of the forms in enum ifd_kind @name has; fills @c's key. */
+static int ifd_parse_name(struct ifd_chan *c, const char *name)
+{
+	unsigned int vid, pid, ifnum;
+	int n = 0;
+
+	if (sscanf(name, "usb:%x/%x:libudev:%u:%n", &vid, &pid, &ifnum,
+		   &n) == 3 && n > 0) {
+		c->kind = IFD_BY_USB;
+		return ifd_usb_interface(c, name + n, ifnum);
+	}
+	if (!strncmp(name, "usb:", 4))
+		return -EINVAL;		/* pcscd's libusb names: not handled */
+	if (c->slot)
+		return -EINVAL;		/* one slot per entry */
+	if (!strncmp(name, "scard:tty=", 10)) {
+		c->kind = IFD_BY_TTY;
+		name += 10;
+	} else if (!strncmp(name, "scard:vproxy=", 13)) {
+		c->kind = IFD_BY_VPROXY;
+		name += 13;
+	} else {
+		c->kind = IFD_BY_PATH;
+	}
+	if (!*name || strlen(name) >= sizeof(c->key))
+		return -EINVAL;
+	strcpy(c->key, name);
+	return 0;
+}
+
+/* The name of the driver bound to sysfs device @sys into @buf, or "". */
+static void ifd_driver(const char *sys, char *buf, size_t size)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "%s/driver", sys);
+	if (!realpath(path, target))
+		return;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) < size)
+		strcpy(buf, base);
+}
+
+/*
+ * A USB reader pcscd just saw: wait for scard_ccid to bind it and
+ * register the slot. Another driver (usbfs: libccid), or none within
+ * IFD_BIND_WAIT_MS, means the reader is not scard's: fail at once, and
+ * pcscd hands it to libccid's class bundle.
+ */
+static int ifd_usb_wait(const struct ifd_chan *c)
+{
+	char drv[64];
+	int t, fd;
+
+	for (t = 0;; t += IFD_WAIT_STEP_MS) {
+		fd = ifd_find(c, O_RDWR);
+		if (fd >= 0)
+			return fd;
+		ifd_driver(c->key, drv, sizeof(drv));
+		if (drv[0] && strcmp(drv, "scard_ccid"))
+			return -ENODEV;
+		if ((!drv[0] && t >= IFD_BIND_WAIT_MS) ||
+		    t >= IFD_PROBE_WAIT_MS)
+			return -ENODEV;
+		usleep(IFD_WAIT_STEP_MS * 1000);
+	}
 }
 
 static void ifd_close(struct ifd_chan *c)
@@ -195,6 +373,23 @@ static void ifd_close(struct ifd_chan *c)
 		close(c->stop[1]);
 	pthread_mutex_destroy(&c->lock);
 	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * @c has a new file @fd: a path entry learns the parent device and slot
+ * it finds the reader by from now on; the slot count is read again.
+ */
+static void ifd_found(struct ifd_chan *c, int fd)
+{
+	struct ifd_dev dev;
+
+	if (ifd_fd_info(fd, &dev))
+		return;
+	c->slots = dev.slots ? dev.slots : 1;
+	if (c->kind == IFD_BY_PATH) {
+		snprintf(c->parent, sizeof(c->parent), "%s", dev.parent);
+		c->slot = dev.slot;
+	}
 }
 
 /* @c's file for an operation, locked; -ENODEV while the reader is gone. */
@@ -214,51 +409,62 @@ static void ifd_put(struct ifd_chan *c, int ret)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/*
+ * pcscd creates one channel per slot (Lun: reader << 16 | slot) with the
+ * same name. A USB reader must be scard's now (else pcscd tries libccid);
+ * a reader.conf.d entry may name a reader that comes later (vproxy,
+ * scardattach): it is listed without a card until then.
+ */
 RESPONSECODE IFDHCreateChannelByName(DWORD Lun, LPSTR DeviceName)
 {
-	DWORD reader = Lun >> 16;
-	struct ifd_chan *c;
+	struct ifd_chan tmp = { .fd = -1, .poll_fd = -1, .stop = { -1, -1 },
+				.slots = 1 };
 	uint32_t state;
-	int ret;
+	int ret, i;
 
-	if (reader >= IFD_MAX_READERS || (Lun & 0xffff) || !DeviceName)
+	if (!DeviceName || (Lun & 0xffff) >= IFD_MAX_CHANS)
 		return IFD_COMMUNICATION_ERROR;
-	pthread_mutex_lock(&chans_lock);
-	c = &chans[reader];
-	if (c->used) {
-		pthread_mutex_unlock(&chans_lock);
-		return IFD_COMMUNICATION_ERROR;
-	}
-	c->used = 1;
-	c->fd = c->poll_fd = c->stop[0] = c->stop[1] = -1;
-	pthread_mutex_init(&c->lock, NULL);
-	snprintf(c->name, sizeof(c->name), "%s", DeviceName);
-	ret = scard_open(DeviceName, 0);
-	if (ret < 0)
-		goto fail;
-	c->fd = ret;
-	ifd_identity(c, c->fd);
-	/* Card tracking only: read-only (userspace-api.rst, "Opening"). */
-	ret = open(DeviceName, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (ret < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	c->poll_fd = ret;
-	if (pipe2(c->stop, O_CLOEXEC | O_NONBLOCK) < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	ret = scard_get_state(c->fd, &state);
+	tmp.lun = Lun;
+	tmp.slot = Lun & 0xffff;
+	ret = ifd_parse_name(&tmp, DeviceName);
 	if (ret)
-		goto fail;
+		return ret == -ENODEV ? IFD_NO_SUCH_DEVICE :
+					IFD_COMMUNICATION_ERROR;
+	ret = tmp.kind == IFD_BY_USB ? ifd_usb_wait(&tmp) :
+				       ifd_find(&tmp, O_RDWR);
+	if (ret < 0 && tmp.kind == IFD_BY_USB)
+		return IFD_COMMUNICATION_ERROR;
+	tmp.fd = ret;
+	if (tmp.fd >= 0) {
+		ret = scard_get_state(tmp.fd, &state);
+		if (ret) {
+			/* ENOTTY: a path to something that is no reader */
+			close(tmp.fd);
+			return ret == -ENODEV ? IFD_NO_SUCH_DEVICE :
+						IFD_COMMUNICATION_ERROR;
+		}
+		ifd_found(&tmp, tmp.fd);
+		/* Card tracking only: read-only (userspace-api.rst). */
+		tmp.poll_fd = ifd_find(&tmp, O_RDONLY | O_NONBLOCK);
+	}
+	if (pipe2(tmp.stop, O_CLOEXEC | O_NONBLOCK) < 0) {
+		tmp.stop[0] = tmp.stop[1] = -1;
+		ifd_close(&tmp);
+		return IFD_COMMUNICATION_ERROR;
+	}
+	pthread_mutex_lock(&chans_lock);
+	for (i = 0; i < IFD_MAX_CHANS && chans[i].used; i++)
+		;
+	if (i == IFD_MAX_CHANS || ifd_chan(Lun)) {
+		pthread_mutex_unlock(&chans_lock);
+		ifd_close(&tmp);
+		return IFD_COMMUNICATION_ERROR;
+	}
+	chans[i] = tmp;
+	pthread_mutex_init(&chans[i].lock, NULL);
+	chans[i].used = 1;
 	pthread_mutex_unlock(&chans_lock);
 	return IFD_SUCCESS;
-fail:
-	ifd_close(c);
-	pthread_mutex_unlock(&chans_lock);
-	return ret == -ENOENT || ret == -ENODEV || ret == -ENXIO ?
-	       IFD_NO_SUCH_DEVICE : IFD_COMMUNICATION_ERROR;
 }
 
 /* A channel number N is /dev/scardN. */
@@ -299,8 +505,11 @@ static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 	if (!c)
 		return IFD_NO_SUCH_DEVICE;
 	/* poll_fd is this thread's only: no lock. */
-	if (c->poll_fd < 0)
+	if (c->poll_fd < 0) {
+		pthread_mutex_lock(&c->lock);	/* c->parent, c->slot */
 		c->poll_fd = ifd_find(c, O_RDONLY | O_NONBLOCK);
+		pthread_mutex_unlock(&c->lock);
+	}
 	ret = c->poll_fd >= 0 ? scard_get_state(c->poll_fd, &state) : -ENODEV;
 	if (!ret) {
 		ret = state == SCARD_W_ABSENT ? scard_is_present(c->poll_fd) :
@@ -387,9 +596,9 @@ RESPONSECODE IFDHGetCapabilities(DWORD Lun, DWORD Tag, PDWORD Length,
 		return IFD_COMMUNICATION_ERROR;
 	switch (Tag) {
 	case TAG_IFD_SLOTS_NUMBER:
-		return put_u8(Length, Value, 1);
+		return put_u8(Length, Value, c ? (UCHAR)c->slots : 1);
 	case TAG_IFD_SIMULTANEOUS_ACCESS:
-		return put_u8(Length, Value, IFD_MAX_READERS);
+		return put_u8(Length, Value, IFD_MAX_CHANS);
 	case TAG_IFD_THREAD_SAFE:
 	case TAG_IFD_SLOT_THREAD_SAFE:
 		/* Each reader has its own file; the kernel serializes. */
@@ -437,7 +646,7 @@ RESPONSECODE IFDHSetCapabilities(DWORD Lun, DWORD Tag, DWORD Length,
 	if (!c)
 		return IFD_NO_SUCH_DEVICE;
 	if (Tag == TAG_IFD_SLOTNUM)
-		return Length >= 1 && Value && Value[0] == 0 ? IFD_SUCCESS :
+		return Length >= 1 && Value && Value[0] == c->slot ? IFD_SUCCESS :
 							       IFD_ERROR_TAG;
 	ret = ifd_get(c);
 	if (ret >= 0)
@@ -630,8 +839,11 @@ RESPONSECODE IFDHICCPresence(DWORD Lun)
 		return IFD_NO_SUCH_DEVICE;
 	pthread_mutex_lock(&c->lock);
 	/* A reader that went: look for it again, no card meanwhile. */
-	if (c->fd < 0)
+	if (c->fd < 0) {
 		c->fd = ifd_find(c, O_RDWR);
+		if (c->fd >= 0)
+			ifd_found(c, c->fd);
+	}
 	ret = c->fd >= 0 ? scard_get_state(c->fd, &state) : -ENODEV;
 	ifd_put(c, ret);
 	if (ret && ret != -ENODEV)

@@ -11,7 +11,8 @@
  *   pcsc-check [-r NAME] transmit APDU...   hex; prints each response
  *   pcsc-check [-r NAME] survive FILE APDU  connect, transmit; wait for
  *       FILE to exist (the test pulls the reader meanwhile), transmit on
- *       the old handle and print the error, then connect again and
+ *       the old handle and print the error, then look for the reader
+ *       again (by NAME: a hotplugged reader's name changes), connect and
  *       transmit: what an application does when its reader came back
  *
  * NAME: the first reader whose name contains it (default: the first).
@@ -223,7 +224,8 @@ static int transmit_one(SCARDHANDLE h, DWORD proto, const BYTE *apdu,
 	return *rv == SCARD_S_SUCCESS ? 0 : 1;
 }
 
-static int cmd_survive(const char *file, const char *apdu_hex)
+static int cmd_survive(const char *want, const char *file,
+		       const char *apdu_hex)
 {
 	BYTE apdu[261];
 	DWORD proto;
@@ -254,6 +256,11 @@ static int cmd_survive(const char *file, const char *apdu_hex)
 	}
 	printf("old handle: %s\n", pcsc_stringify_error(rv));
 	SCardDisconnect(h, SCARD_LEAVE_CARD);
+	/* A hotplugged reader comes back under a new name (its serial). */
+	ret = pick(want, 0);
+	if (ret)
+		return ret;
+	printf("reconnecting to: %s\n", reader);
 	ret = connect_card(&h, &proto);
 	if (ret)
 		return ret;
@@ -294,7 +301,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[1], "transmit"))
 			ret = cmd_transmit(argc - 2, argv + 2);
 		else if (!strcmp(argv[1], "survive") && argc == 4)
-			ret = cmd_survive(argv[2], argv[3]);
+			ret = cmd_survive(want, argv[2], argv[3]);
 		else
 			ret = 2;
 	}

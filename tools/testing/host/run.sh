@@ -53,6 +53,18 @@ check_exit() {
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+# unit_tap GROUP FILE: a unit test program's PASS/SKIP/FAIL lines as TAP
+unit_tap() {
+	while IFS= read -r line; do
+		case "$line" in
+		PASS\ *) ok "$1: ${line#PASS }" ;;
+		SKIP\ *) name=${line#SKIP }
+			skip "$1: ${name%%:*}" "${name#*: }" ;;
+		FAIL\ *) notok "$1: ${line#FAIL }" ;;
+		*) echo "# $line" ;;
+		esac
+	done <"$2"
+}
 
 echo "TAP version 13"
 
@@ -98,6 +110,30 @@ if [ -r /usr/include/PCSC/winscard.h ]; then
 else
 	skip "uapi: with pcsc-lite's headers" "no libpcsclite-dev"
 fi
+
+# --- the IFD handler, dlopen()ed as pcscd does, without readers -------------
+IFDLIB=$REPO/tools/pcsc/libifd_scard.so
+if [ -r /usr/include/PCSC/ifdhandler.h ]; then
+	if make -s -C "$REPO/tools/pcsc" libifd_scard.so >"$LOG" 2>&1 &&
+		$CC -std=gnu11 -Wall -Wextra -Werror -g -I/usr/include/PCSC \
+			-o "$BUILD/ifd_unit" "$HOST/ifd_unit.c" -ldl >>"$LOG" 2>&1; then
+		"$BUILD/ifd_unit" "$IFDLIB" >"$BUILD/ifd_unit.out" 2>&1
+		unit_tap ifd "$BUILD/ifd_unit.out"
+		if have valgrind; then
+			check "valgrind: IFD handler unit tests" \
+				valgrind -q --error-exitcode=99 --leak-check=full \
+				--show-leak-kinds=all --errors-for-leak-kinds=all \
+				"$BUILD/ifd_unit" "$IFDLIB"
+		else
+			skip "valgrind: IFD handler unit tests" "valgrind not installed"
+		fi
+	else
+		notok "ifd: unit tests build"
+		showlog
+	fi
+else
+	skip "ifd: unit tests" "no libpcsclite-dev"
+fi
 echo 'int main(void){return 0;}' >"$BUILD/m32.c"
 if $CC -m32 -o "$BUILD/m32" "$BUILD/m32.c" >/dev/null 2>&1; then
 	check "uapi: layout and winsmcrd.h values (32-bit, same layout)" \
@@ -120,15 +156,7 @@ if $CC -std=gnu11 -Wall -Wextra -Werror -g -I"$UAPI" -I"$LIB" \
 	-o "$BUILD/libscard_unit" "$HOST/libscard_unit.c" "$LIB/libscard.a" \
 	>"$LOG" 2>&1; then
 	"$BUILD/libscard_unit" >"$BUILD/unit.out" 2>&1
-	while IFS= read -r line; do
-		case "$line" in
-		PASS\ *) ok "libscard: ${line#PASS }" ;;
-		SKIP\ *) name=${line#SKIP }
-			skip "libscard: ${name%%:*}" "${name#*: }" ;;
-		FAIL\ *) notok "libscard: ${line#FAIL }" ;;
-		*) echo "# $line" ;;
-		esac
-	done <"$BUILD/unit.out"
+	unit_tap libscard "$BUILD/unit.out"
 else
 	notok "libscard: unit tests build"
 	showlog
@@ -319,9 +347,54 @@ if have systemd-analyze; then
 		-e "s|/sbin/modprobe|$(command -v true)|" "$UNIT" \
 		>"$BUILD/unit/scardattach@.service"
 	check "systemd: scardattach@.service verifies" \
-		systemd-analyze verify "$BUILD/unit/scardattach@ttyS3.service"
+		systemd-analyze verify --man=no "$BUILD/unit/scardattach@ttyS3.service"
 else
 	skip "systemd: scardattach@.service verifies" "no systemd-analyze"
+fi
+
+# --- the USB bundle's Info.plist (tools/pcsc/bundle/mkbundle) ----------------
+cat >"$BUILD/libccid.plist" <<'EOF'
+<dict>
+	<key>ifdVendorID</key>
+	<array>
+		<string>0x08E6</string>
+		<string>0x072F</string>
+	</array>
+	<key>ifdProductID</key>
+	<array>
+		<string>0x4433</string>
+		<string>0x90CC</string>
+	</array>
+	<key>ifdFriendlyName</key>
+	<array>
+		<string>Gemalto 433-Swap</string>
+		<string>ACS ACR 38U-CCID</string>
+	</array>
+</dict>
+EOF
+# the arrays of an Info.plist as "VID PID name" lines, to compare
+plist_readers() {
+	awk '/<key>ifd(VendorID|ProductID|FriendlyName)<\/key>/ { k++; i = 0; next }
+	     /<string>/ && k { s = $0; sub(/.*<string>/, "", s); sub(/<\/string>.*/, "", s)
+			       a[k, ++i] = s; if (i > n) n = i }
+	     END { for (j = 1; j <= n; j++) print a[1, j], a[2, j], a[3, j] }' "$1"
+}
+if "$REPO/tools/pcsc/bundle/mkbundle" --libccid "$BUILD/libccid.plist" \
+	"$REPO/tools/pcsc/bundle/readers" >"$BUILD/Info.plist" 2>"$LOG" &&
+	[ "$(plist_readers "$BUILD/Info.plist")" = "0x08E6 0x4433 QEMU USB CCID
+0x1209 0x0001 scard ccid-gadget test reader
+0x072F 0x90CC ACS ACR 38U-CCID" ]; then
+	ok "bundle: mkbundle lists ours, then libccid's, each VID:PID once"
+else
+	notok "bundle: mkbundle lists ours, then libccid's, each VID:PID once"
+	plist_readers "$BUILD/Info.plist" | sed 's/^/#   got: /'
+	showlog
+fi
+if have xmllint; then
+	check "bundle: Info.plist is well-formed XML" \
+		xmllint --noout --nonet "$BUILD/Info.plist"
+else
+	skip "bundle: Info.plist is well-formed XML" "no xmllint"
 fi
 
 # --- make install-tools / uninstall-tools into a DESTDIR ---------------------
@@ -337,7 +410,10 @@ want="/etc/systemd/system/scardattach@.service
 /etc/sysusers.d/scard.conf
 /etc/udev/rules.d/60-scard.rules
 /usr/bin/scardctl
+/usr/lib/pcsc/drivers/scard.bundle/Contents/Info.plist
 /usr/lib/pcsc/scard/libifd_scard.so
+/usr/lib/pcsc/scard/mkbundle
+/usr/lib/pcsc/scard/readers
 /usr/sbin/scardattach
 /usr/share/man/man1/scardctl.1
 /usr/share/man/man4/scard.4
@@ -348,6 +424,14 @@ if [ "$got" = "$want" ]; then
 else
 	notok "install: exactly the expected files"
 	echo "$got" | sed 's/^/#   got: /'
+fi
+if [ "$(readlink "$ROOT/usr/lib/pcsc/drivers/scard.bundle/Contents/Linux/libifd_scard.so")" = \
+	/usr/lib/pcsc/scard/libifd_scard.so ] &&
+	grep -q "<string>0x08E6</string>" \
+		"$ROOT/usr/lib/pcsc/drivers/scard.bundle/Contents/Info.plist"; then
+	ok "install: the USB bundle lists QEMU's reader, its library is the handler"
+else
+	notok "install: the USB bundle lists QEMU's reader, its library is the handler"
 fi
 if grep -q "^ExecStart=/usr/sbin/scardattach " \
 	"$ROOT/etc/systemd/system/scardattach@.service" 2>/dev/null; then
@@ -365,12 +449,70 @@ else
 	skip "install: systemd-sysusers" "no systemd-sysusers"
 fi
 make -s -C "$REPO" uninstall-tools DESTDIR="$ROOT" PREFIX=/usr >"$LOG" 2>&1
-left=$(find "$ROOT" -type f 2>/dev/null)
+left=$(find "$ROOT" ! -type d 2>/dev/null)
 if [ -z "$left" ]; then
 	ok "install: make uninstall-tools removes every file"
 else
 	notok "install: make uninstall-tools removes every file"
 	echo "$left" | sed 's/^/#   left: /'
+fi
+
+# --- DKMS: dkms add/build/install against Debian's 6.1 headers -------------
+# In trees of its own (--sourcetree, --dkmstree, --installtree): nothing
+# of this machine's DKMS state or /lib/modules changes. The source is what
+# the scard-dkms package ships: dkms.conf, Makefile, drivers, include.
+KVER=$(ls -d /lib/modules/6.1.*-amd64/build 2>/dev/null | sort -V | tail -n1)
+KVER=${KVER%/build}
+KVER=${KVER#/lib/modules/}
+if have dkms && [ -n "$KVER" ]; then
+	DK=$BUILD/dkms
+	rm -rf "$DK"
+	mkdir -p "$DK/src/scard-0.1" "$DK/tree" "$DK/inst/$KVER"
+	(cd "$REPO" && cp -a dkms.conf Makefile drivers include "$DK/src/scard-0.1/")
+	make -s -C "$DK/src/scard-0.1" clean >/dev/null 2>&1 || true
+	dk() { dkms "$@" --sourcetree "$DK/src" --dkmstree "$DK/tree"; }
+	check "dkms: add scard/0.1" dk add scard/0.1
+	check "dkms: build scard/0.1 for $KVER" dk build scard/0.1 -k "$KVER"
+	check "dkms: install scard/0.1 for $KVER" \
+		dk install scard/0.1 -k "$KVER" --installtree "$DK/inst" --force
+	got=$(cd "$DK/inst/$KVER" 2>/dev/null && find . -name '*.ko*' | sed 's|.*/||' | LC_ALL=C sort | tr '\n' ' ')
+	if [ "$got" = "scard.ko scard_ccid.ko scard_serial.ko scard_vproxy.ko " ]; then
+		ok "dkms: the four modules installed into updates/dkms"
+	else
+		notok "dkms: the four modules installed into updates/dkms"
+		echo "#   got: $got"
+	fi
+	check "dkms: remove scard/0.1" dk remove scard/0.1 --all
+	rm -rf "$DK"
+else
+	skip "dkms: add/build/install" "no dkms or no 6.1 headers"
+fi
+
+# --- make deb: the three packages, lintian without errors ------------------
+if have dpkg-buildpackage && have dh_dkms && have lintian; then
+	DEBOUT=$BUILD/deb
+	if make -s -C "$REPO" deb DEBDIR="$DEBOUT" >"$LOG" 2>&1; then
+		ok "deb: make deb builds, lintian finds no error"
+	else
+		notok "deb: make deb builds, lintian finds no error"
+		tail -n 30 "$LOG" | sed 's/^/#   /'
+	fi
+	for p in scard-dkms:usr/src/scard-0.1/dkms.conf \
+		scard-tools:usr/bin/scardctl scard-tools:lib/udev/rules.d/60-scard.rules \
+		scard-tools:usr/lib/sysusers.d/scard-tools.conf \
+		scard-tools:usr/share/man/man4/scard.4.gz \
+		libifd-scard:usr/lib/pcsc/scard/libifd_scard.so \
+		libifd-scard:usr/lib/pcsc/drivers/scard.bundle/Contents/Info.plist; do
+		pkg=${p%%:*} f=${p#*:}
+		if dpkg-deb -c "$DEBOUT/${pkg}"_0.1_*.deb 2>/dev/null | grep -q " \./$f\( \|$\)"; then
+			ok "deb: $pkg has /$f"
+		else
+			notok "deb: $pkg has /$f"
+		fi
+	done
+	rm -rf "$DEBOUT"
+else
+	skip "deb: make deb" "no debhelper, dh-dkms or lintian"
 fi
 
 # --- Documentation ---------------------------------------------------------

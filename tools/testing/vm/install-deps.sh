@@ -8,10 +8,15 @@ set -euo pipefail
 
 pkgs=(
 	# toolchain and build of modules / user space
-	gcc g++ make libc6-dev python3 git libpcsclite-dev pkg-config valgrind
+	gcc g++ make libc6-dev python3 git libpcsclite-dev pkg-config valgrind \
+	libxml2-utils
 	# pcscd and OpenSC for the IFD handler's scenario (scenario pcsc-ifd)
-	pcscd opensc
+	pcscd opensc pcsc-tools python3-pyscard
 	python3-docutils
+	# make deb (debhelper, DKMS), its lintian check and the dkms check
+	debhelper dh-dkms dkms lintian fakeroot
+	# a fresh Debian 12 root for the packages (scenario install-deb)
+	mmdebstrap e2fsprogs
 	# libFuzzer targets of tools/testing/fuzz (clang 14, ASan, UBSan)
 	clang libclang-rt-14-dev
 	# kernel builds (debug 6.12 kernel and out-of-tree modules for both)

@@ -89,7 +89,7 @@ build_tools() { # build_dir stage log
 		systemd-sysusers --root="$stage/root" >>"$log" 2>&1 || return 1
 	fi
 	# the IFD handler and its PC/SC test client (scenario pcsc-ifd)
-	for p in libifd_scard.so pcsc-check; do
+	for p in libifd_scard.so pcsc-check pyscard-check; do
 		if [ -f "$bdir/tools/pcsc/$p" ]; then cp "$bdir/tools/pcsc/$p" "$stage/bin/"; fi
 	done
 	# scripted cards and the vicc bridge (tools/testing/cards)
@@ -122,7 +122,23 @@ build_modules() { # build_dir kdir ko_dir log
 	mkdir -p "$kodir"
 	make -C "$bdir" KDIR="$kdir" KSFT_INCLUDE="$KSFT_INCLUDE" >"$log" 2>&1 || return 1
 	find "$bdir/drivers" -name '*.ko' -exec cp {} "$kodir/" \;
-	compgen -G "$kodir/*.ko" >/dev/null
+	compgen -G "$kodir/*.ko" >/dev/null || return 1
+	# what make install-modules puts into a root (modules + depmod), for
+	# the scenario install-udev's modprobe
+	rm -rf "$kodir/root"
+	make -C "$bdir" install-modules KDIR="$kdir" DESTDIR="$kodir/root" >>"$log" 2>&1
+}
+
+# make uninstall-modules on a copy of the staged root: no module is left.
+check_uninstall_modules() { # build_dir kdir ko_dir log
+	local bdir=$1 kdir=$2 kodir=$3 log=$4 left
+	rm -rf "$kodir/uninstall"
+	cp -a "$kodir/root" "$kodir/uninstall" || return 1
+	make -C "$bdir" uninstall-modules KDIR="$kdir" DESTDIR="$kodir/uninstall" >>"$log" 2>&1 ||
+		return 1
+	left=$(find "$kodir/uninstall" -name '*.ko*')
+	rm -rf "$kodir/uninstall"
+	[ -z "$left" ] || { echo "left after uninstall-modules: $left" >>"$log"; return 1; }
 }
 
 

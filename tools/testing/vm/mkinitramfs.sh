@@ -53,6 +53,7 @@ echo 'root:x:0:' >"$root/etc/group"
 # init and guest scripts
 install -m 0755 "$VM_DIR/guest/init" "$root/init"
 install -m 0755 "$VM_DIR/guest/run-guest-tests.sh" "$VM_DIR/guest/demo.sh" "$root/scard/"
+install -m 0644 "$VM_DIR/guest/scenario-lib.sh" "$root/scard/"
 install -m 0755 "$VM_DIR/guest/vmctl" "$root/scard/bin/"
 for f in "$VM_DIR"/scenarios/*.sh; do
 	[ -f "$f" ] && install -m 0755 "$f" "$root/scard/scenarios/"
@@ -63,11 +64,16 @@ done
 : >"$root/scard/modules/ours.order"
 if [ -n "$usb_krel" ]; then
 	# shellcheck disable=SC2043 # a list: add host-stack modules here
-	for m in xhci_pci ftdi_sio; do
+	# virtio_pci, virtio_blk and ext4: the Debian root of the scenario
+	# install-deb
+	for m in xhci_pci ftdi_sio virtio_pci virtio_blk ext4; do
 		# modprobe prints "insmod <path>" in dependency order ("builtin" if =y)
 		modprobe -S "$usb_krel" --show-depends "$m" | while read -r what path _; do
 			[ "$what" = insmod ] || continue
 			base=$(basename "$path")
+			# ext4's crc32c soft dependency: the generic one does; the
+			# SSE4.2 one finds no such CPU under TCG
+			case "$base" in crc32c-intel.ko*) continue ;; esac
 			case "$base" in
 			*.ko.xz) xz -dc "$path" >"$root/scard/modules/usb/${base%.xz}"; base=${base%.xz} ;;
 			*.ko.zst) zstd -qdc "$path" >"$root/scard/modules/usb/${base%.zst}"; base=${base%.zst} ;;
@@ -124,9 +130,22 @@ if [ -n "$stage" ]; then
 	done
 fi
 
-# make install's root and udevd for the scenario install-udev
+# make install's root, its modules (make install-modules: extra/scard and
+# depmod's files), kmod and udevd for the scenario install-udev
 if [ -n "$stage" ] && [ -d "$stage/root" ]; then
 	cp -a "$stage/root" "$root/scard/install-root"
+fi
+if [ -n "$ko_dir" ] && [ -d "$ko_dir/root/lib/modules" ]; then
+	mkdir -p "$root/scard/modules-root"
+	cp -a "$ko_dir/root/lib" "$root/scard/modules-root/"
+fi
+if [ -x /bin/kmod ]; then
+	# beside busybox's applets: the scenario puts this first in PATH
+	mkdir -p "$root/scard/kmod"
+	add_exe /bin/kmod "$root/scard/kmod/kmod"
+	for t in modprobe rmmod depmod lsmod modinfo; do
+		ln -sf kmod "$root/scard/kmod/$t"
+	done
 fi
 if [ -x /usr/bin/udevadm ]; then
 	add_exe /usr/bin/udevadm "$root/usr/bin/udevadm"
@@ -141,9 +160,30 @@ if [ -x /usr/sbin/pcscd ]; then
 	gcc_s=$(ldconfig -p | sed -n 's/.*libgcc_s.so.1 (libc6,x86-64) => //p' | head -n1)
 	[ -n "$gcc_s" ] && install -D -m 0755 "$gcc_s" "$root$gcc_s"
 	# OpenSC, a PC/SC application as users run it
-	for t in opensc-tool pkcs15-tool; do
+	for t in opensc-tool pkcs15-tool pcsc_scan; do
 		[ -x "/usr/bin/$t" ] && add_exe "/usr/bin/$t" "$root/usr/bin/$t"
 	done
+	# python3 with pyscard: only the files a pyscard script imports
+	# (tools/pcsc/pyscard-check), as the host's python3 loads them
+	py=/usr/bin/python3
+	if [ -x "$py" ] && "$py" -c 'import smartcard.System' 2>/dev/null; then
+		add_exe "$(readlink -f "$py")" "$root/usr/bin/python3"
+		# its exec_prefix landmark (else a warning at every start)
+		mkdir -p "$root$("$py" -c 'import sysconfig; print(sysconfig.get_path("platstdlib"))')/lib-dynload"
+		"$py" -c '
+import sys
+import smartcard.System, smartcard.util, smartcard.scard
+from smartcard.CardConnection import CardConnection
+for m in list(sys.modules.values()):
+	f = getattr(m, "__file__", None)
+	if f:
+		print(f)' | sort -u | while read -r f; do
+			case "$f" in
+			*.so) add_exe "$f" "$root$f" ;;
+			*) install -D -m 0644 "$f" "$root$f" ;;
+			esac
+		done
+	fi
 	# PC/SC clients that dlopen() libpcsclite (OpenSC)
 	for lib in $(ldconfig -p | sed -n 's/.*libpcsclite.so.1 (libc6,x86-64) => //p' | head -n1); do
 		install -D -m 0755 "$lib" "$root$lib"

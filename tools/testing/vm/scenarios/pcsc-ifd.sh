@@ -7,9 +7,18 @@
 # reader listed, the ATR as sysfs has it, a SELECT answered, the part 10
 # feature request, the card removed and inserted (QMP, through vmctl)
 # seen by pcscd through the handler's polling thread, OpenSC reading the
-# card's certificates, the reader unplugged and plugged back while a
-# client holds a handle, pcscd stopped cleanly. Prints TAP; exit 4 (skip) without pcscd, the handler, pcsc-check
-# or /dev/scard0.
+# card's certificates, a python3-pyscard script (pyscard-check)
+# transmitting, the reader unplugged and plugged back while a client holds
+# a handle, pcsc_scan reporting the card removed and inserted, pcscd
+# stopped cleanly. Then readers that come after pcscd started and are not
+# USB: a reader.conf.d entry naming the vproxy reader "vicc" (DEVICENAME
+# scard:vproxy=vicc) is listed without a card until scard-vicc-bridge
+# creates that reader (vicc on the host), then its card answers, and when
+# the bridge goes the card is gone again; the same with a serial reader,
+# an entry DEVICENAME scard:tty=ttyS3 that gets the GemPC Twin emulator's
+# card (host, through ttyS3) once scardattach attaches it.
+# Prints TAP; exit 4 (skip) without pcscd, the handler, pcsc-check or
+# /dev/scard0; the vicc part is skipped without vicc.
 
 DEV=${SCARD_DEV:-/dev/scard0}
 IFD=/scard/bin/libifd_scard.so
@@ -17,20 +26,17 @@ APDU="00A4040007A0000000790100"
 CONF=/tmp/pcsc-ifd.conf.d
 LOG=/tmp/pcsc-ifd.log
 OUT=/tmp/pcsc-ifd.out
-N=13
+N=23
 failed=
 
+# shellcheck source=../guest/scenario-lib.sh
+. /scard/scenario-lib.sh
 echo "TAP version 13"
 echo "1..$N"
 if [ ! -x /usr/sbin/pcscd ] || [ ! -f "$IFD" ] || [ ! -c "$DEV" ] ||
 	! command -v pcsc-check >/dev/null 2>&1 ||
 	! command -v vmctl >/dev/null 2>&1; then
-	n=1
-	while [ $n -le $N ]; do
-		echo "ok $n - # SKIP needs pcscd, $IFD, pcsc-check, vmctl, $DEV"
-		n=$((n + 1))
-	done
-	exit 4
+	skip_all $N "needs pcscd, $IFD, pcsc-check, vmctl, $DEV"
 fi
 
 # report N DESC CMD...: ok when CMD succeeds; its output as diagnostics.
@@ -55,10 +61,11 @@ EOF
 /usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
 pcscd=$!
 
+# listed NAME: pcscd is up and lists the reader NAME (within 10 s)
 listed() {
 	i=0
 	while [ $i -lt 40 ]; do
-		pcsc-check list 2>/dev/null | grep -q "scard $(basename "$DEV")" &&
+		pcsc-check list 2>/dev/null | grep -q "$1" &&
 			return 0
 		sleep 0.25
 		i=$((i + 1))
@@ -66,7 +73,8 @@ listed() {
 	pcsc-check list
 	return 1
 }
-report 1 "pcscd lists the reader through the IFD handler" listed
+report 1 "pcscd lists the reader through the IFD handler" \
+	listed "scard $(basename "$DEV")"
 
 atr_matches() {
 	want=$(cat "/sys/class/scard/$(basename "$DEV")/atr")
@@ -124,6 +132,15 @@ else
 	for n in 7 8 9; do echo "ok $n - # SKIP no OpenSC in the VM"; done
 fi
 
+# python3-pyscard, as a script uses it (absent from the VM: skipped)
+if command -v python3 >/dev/null 2>&1 && command -v pyscard-check >/dev/null 2>&1 &&
+	python3 -c 'import smartcard.System' 2>/dev/null; then
+	report 10 "a python3-pyscard script lists the reader and transmits" \
+		pyscard-check "scard $(basename "$DEV")" "$APDU"
+else
+	echo "ok 10 - # SKIP no python3-pyscard in the VM"
+fi
+
 # The reader pulled and plugged back while a client holds a handle: the
 # reader.conf.d entry stays, the card is absent meanwhile, the reader is
 # found again, the client's old handle fails and a new one works.
@@ -136,12 +153,12 @@ unplugged() {
 	vmctl reader-unplug >/dev/null || return 1
 	pcsc-check wait absent 20 && pcsc-check list
 }
-report 10 "reader unplugged: still listed, no card" unplugged
+report 11 "reader unplugged: still listed, no card" unplugged
 replugged() {
 	vmctl reader-plug >/dev/null || return 1
 	pcsc-check wait present 40 && pcsc-check transmit "$APDU"
 }
-report 11 "reader plugged back: found again, the card answers" replugged
+report 12 "reader plugged back: found again, the card answers" replugged
 survived() {
 	touch "$GO"
 	wait "$client"
@@ -149,9 +166,30 @@ survived() {
 	cat "$OUT.survive"
 	[ $rc -eq 0 ]
 }
-report 12 "a connected client gets an error on its old handle, reconnects" \
+report 13 "a connected client gets an error on its old handle, reconnects" \
 	survived
 rm -f "$GO" "$OUT.survive"
+
+# pcsc_scan, as a user runs it: the reader, the card removed and inserted
+if command -v pcsc_scan >/dev/null 2>&1; then
+	scan_events() {
+		pcsc_scan -n -t 16 >/tmp/pcsc-scan.out 2>&1 &
+		scan=$!
+		sleep 4
+		vmctl card-remove >/dev/null || return 1
+		sleep 4
+		vmctl card-insert >/dev/null || return 1
+		wait "$scan"
+		grep "Reader 0\|Card removed\|Card inserted" /tmp/pcsc-scan.out
+		grep -q "Card removed" /tmp/pcsc-scan.out &&
+			grep -q "Card inserted" /tmp/pcsc-scan.out
+	}
+	report 14 "pcsc_scan lists the reader, reports the card removed and inserted" \
+		scan_events
+	rm -f /tmp/pcsc-scan.out
+else
+	echo "ok 14 - # SKIP no pcsc_scan in the VM"
+fi
 
 stopped() {
 	kill -TERM "$pcscd" && wait "$pcscd"
@@ -159,7 +197,88 @@ stopped() {
 	echo "pcscd exit $rc"
 	[ $rc -eq 0 ]
 }
-report 13 "pcscd stops cleanly" stopped
+report 15 "pcscd stops cleanly" stopped
+
+# --- a non-USB reader that comes after pcscd: vproxy, played by vicc ------
+if [ -c /dev/scard_vproxy ] && command -v scard-vicc-bridge >/dev/null 2>&1 &&
+	grep -qw scard_vicc=1 /proc/cmdline && [ -e /dev/ttyS3 ]; then
+	rm -rf "$CONF"
+	mkdir -p "$CONF"
+	cat >"$CONF/vicc" <<EOF
+FRIENDLYNAME "scard vicc"
+DEVICENAME scard:vproxy=vicc
+LIBPATH $IFD
+EOF
+	/usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
+	pcscd=$!
+	vicc_comes() {
+		listed "scard vicc" &&
+			pcsc-check -r "scard vicc" wait absent 10 || return 1
+		echo "listed before the reader exists, no card"
+		rm -f /tmp/pcsc-vicc-ready
+		scard-vicc-bridge --device /dev/ttyS3 --name vicc --ready-fd 3 \
+			3>/tmp/pcsc-vicc-ready 2>/tmp/pcsc-vicc.err &
+		echo $! >/tmp/pcsc-vicc.pid
+		pcsc-check -r "scard vicc" wait present 20
+	}
+	report 16 "vproxy reader created after pcscd: its entry gets the card" \
+		vicc_comes
+	vicc_answers() {
+		r=$(pcsc-check -r "scard vicc" transmit 00A4000C023F00) || return 1
+		echo "SELECT MF: $r"
+		[ "$r" = "90 00" ]
+	}
+	report 17 "vicc's card answers SELECT MF through pcscd" vicc_answers
+	vicc_goes() {
+		kill "$(cat /tmp/pcsc-vicc.pid)" || return 1
+		pcsc-check -r "scard vicc" wait absent 20 && pcsc-check list
+	}
+	report 18 "bridge gone: the entry stays, without a card" vicc_goes
+	report 19 "pcscd stops cleanly" stopped
+	rm -f /tmp/pcsc-vicc-ready /tmp/pcsc-vicc.err /tmp/pcsc-vicc.pid
+else
+	for n in 16 17 18 19; do echo "ok $n - # SKIP needs vicc (scard_vicc=1), scard-vicc-bridge"; done
+fi
+
+# --- a serial reader attached after pcscd's start: scard:tty=ttyS3 -------
+if [ -d /sys/module/scard_serial ] && command -v scardattach >/dev/null 2>&1 &&
+	vmctl twin-start --protocol t1 >/dev/null 2>&1; then
+	rm -rf "$CONF"
+	mkdir -p "$CONF"
+	cat >"$CONF/twin" <<EOF
+FRIENDLYNAME "scard twin"
+DEVICENAME scard:tty=ttyS3
+LIBPATH $IFD
+EOF
+	/usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
+	pcscd=$!
+	twin_comes() {
+		listed "scard twin" &&
+			pcsc-check -r "scard twin" wait absent 10 || return 1
+		echo "listed before the reader exists, no card"
+		scardattach /dev/ttyS3 >/tmp/pcsc-twin.out 2>&1 &
+		echo $! >/tmp/pcsc-twin.pid
+		pcsc-check -r "scard twin" wait present 30
+	}
+	report 20 "serial reader attached after pcscd: its entry gets the card" \
+		twin_comes
+	twin_answers() {
+		r=$(pcsc-check -r "scard twin" transmit 00A4000C020101) || return 1
+		echo "SELECT 0101: $r"
+		[ "$r" = "90 00" ]
+	}
+	report 21 "the Twin's card answers through pcscd" twin_answers
+	twin_goes() {
+		kill "$(cat /tmp/pcsc-twin.pid)" || return 1
+		pcsc-check -r "scard twin" wait absent 20 && pcsc-check list
+	}
+	report 22 "scardattach gone: the entry stays, without a card" twin_goes
+	report 23 "pcscd stops cleanly" stopped
+	vmctl twin-done >/dev/null 2>&1
+	rm -f /tmp/pcsc-twin.out /tmp/pcsc-twin.pid
+else
+	for n in 20 21 22 23; do echo "ok $n - # SKIP needs scard_serial, scardattach, the Twin emulator"; done
+fi
 
 # pcscd's own log, for a failure above
 [ -z "$failed" ] || tail -n 60 "$LOG" | sed 's/^/# pcscd: /'
