@@ -76,5 +76,39 @@ sleep 1
 step vmctl card-insert
 wait "$waiter"
 step scardctl status
+
+# --- PC/SC applications on top -------------------------------------------
+if [ -x /usr/sbin/pcscd ] && [ -d /scard/install-root/usr/lib/pcsc ]; then
+	nl
+	say "PC/SC applications (pcsc_scan, OpenSC, GnuPG, pyscard) talk to pcscd."
+	say "'make install' gives pcscd scard's IFD handler and a bundle listing"
+	say "QEMU's reader, so pcscd opens it through /dev/scard0 by itself."
+	step scardctl power off
+	cp -a /scard/install-root/usr/lib/pcsc /usr/lib/
+	mkdir -p /run/pcscd /tmp/reader.conf.d
+	printf '$ %s\n' "pcscd --foreground &"
+	/usr/sbin/pcscd -f -c /tmp/reader.conf.d >/tmp/pcscd.log 2>&1 &
+	pcscd=$!
+	sleep 3
+	nl
+	say "pcsc_scan lists the reader and its card; the host removes the card"
+	say "and puts it back, and pcsc_scan reports both events."
+	printf '$ %s\n' "pcsc_scan -n -t 25"
+	pcsc_scan -n -t 25 &
+	scan=$!
+	sleep 8
+	step vmctl card-remove
+	sleep 6
+	step vmctl card-insert
+	wait "$scan" || true
+	nl
+	say "OpenSC through pcscd: the card's ATR, an APDU, and its certificates"
+	say "(the emulated CAC card holds three)."
+	step opensc-tool --atr
+	step opensc-tool -s "00:A4:04:00:07:A0:00:00:00:79:01:00"
+	step pkcs15-tool --list-certificates
+	kill "$pcscd"
+	wait "$pcscd" || true
+fi
 echo
 echo "demo: done"
