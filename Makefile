@@ -21,7 +21,7 @@ KBUILD_ARGS := SCARD_ROOT=$(SCARD_ROOT) CONFIG_SCARD=m CONFIG_SCARD_CCID=m \
 	       CONFIG_SCARD_KUNIT_TEST=$(SCARD_KUNIT)
 
 .PHONY: all modules modules_install clean tools user-tools host-check fuzz check \
-	demo deb \
+	demo deb bench \
 	install install-modules install-tools uninstall uninstall-modules \
 	uninstall-tools
 
@@ -43,6 +43,7 @@ user-tools:
 tools: user-tools
 	$(MAKE) -C tools/testing/selftests/scard
 	$(MAKE) -C tools/testing/cards
+	$(MAKE) -C tools/testing/bench
 
 host-check:
 	$(MAKE) -C tools/testing/host run
@@ -60,6 +61,7 @@ clean:
 	-$(MAKE) -C tools/pcsc clean
 	-$(MAKE) -C tools/testing/selftests/scard clean
 	-$(MAKE) -C tools/testing/fuzz clean
+	-$(MAKE) -C tools/testing/bench clean
 
 # --- installing -------------------------------------------------------------
 # make install [DESTDIR=...] [PREFIX=/usr/local] [KDIR=...]: the modules
@@ -174,6 +176,12 @@ deb:
 	lintian --fail-on error --suppress-tags-from-file /dev/null \
 		"$(DEBDIR)"/*.changes
 	@ls "$(DEBDIR)"/*.deb
+
+# Benchmarks (tools/testing/bench, Documentation/scard/performance.rst): one
+# boot of Debian's kernel with one vCPU; the table on stdout, samples,
+# summary.json and latency.png in /var/tmp/scard-bench-<time>/.
+bench:
+	$(SCARD_ROOT)/tools/testing/bench/run-bench
 
 # Test harness (tools/testing/vm): every test on both kernels in QEMU, and the
 # interactive demo. CHECK_ARGS: e.g. "--kernel 6.1 --keep-going"

@@ -17,6 +17,8 @@ pkgs=(
 	debhelper dh-dkms dkms lintian fakeroot
 	# a fresh Debian 12 root for the packages (scenario install-deb)
 	mmdebstrap e2fsprogs
+	# make bench's plot
+	gnuplot-nox
 	# libFuzzer targets of tools/testing/fuzz (clang 14, ASan, UBSan)
 	clang libclang-rt-14-dev
 	# kernel builds (debug 6.12 kernel and out-of-tree modules for both)

@@ -52,7 +52,8 @@ echo 'root:x:0:' >"$root/etc/group"
 
 # init and guest scripts
 install -m 0755 "$VM_DIR/guest/init" "$root/init"
-install -m 0755 "$VM_DIR/guest/run-guest-tests.sh" "$VM_DIR/guest/demo.sh" "$root/scard/"
+install -m 0755 "$VM_DIR/guest/run-guest-tests.sh" "$VM_DIR/guest/demo.sh" \
+	"$VM_DIR/guest/bench.sh" "$root/scard/"
 install -m 0644 "$VM_DIR/guest/scenario-lib.sh" "$root/scard/"
 install -m 0755 "$VM_DIR/guest/vmctl" "$root/scard/bin/"
 for f in "$VM_DIR"/scenarios/*.sh; do
