@@ -61,7 +61,9 @@ def main():
                             for i, v in enumerate(srt)))
     p = summary["paths"]
     ratios = {}
-    for a, b in (("vproxy_short", "pingpong"), ("vproxy_rw", "pingpong")):
+    for a, b in (("vproxy_short", "pingpong"), ("vproxy_rw", "pingpong"),
+                 ("ccid", "usbfs"), ("ccid", "pcsc_libccid"),
+                 ("pcsc_scard", "pcsc_libccid")):
         if a in p and b in p:
             ratios["%s/%s" % (a, b)] = {
                 k: p[a][k] / p[b][k] for k in ("median_us", "p99_us")}

@@ -4,7 +4,7 @@
  * floors, in the benchmark VM (make bench, tools/testing/bench/run-bench;
  * Documentation/scard/performance.rst).
  *
- *   scard-bench [-n SAMPLES] [-b BLOCKS] [-c /dev/scardN]
+ *   scard-bench [-n SAMPLES] [-b BLOCKS] [-c /dev/scardN] [-p PATH,...]
  *
  * Paths (each a round trip, timed with CLOCK_MONOTONIC):
  *   get_state      bare IOCTL_SMARTCARD_GET_STATE on the vproxy reader
@@ -18,6 +18,8 @@
  *                  bytes back)
  *   vproxy_rw      the short APDU by write() and read()
  *   ccid           TRANSMIT of a SELECT on the QEMU reader (-c)
+ * -p runs only the paths named (bench.sh interleaves "ccid" with the PC/SC
+ * and usbfs paths, which need the reader bound to other drivers).
  * Samples are taken in BLOCKS interleaved blocks, forward and backward in
  * turn (A B B A ...), so that drift cancels.
  *
@@ -227,6 +229,21 @@ static uint32_t ready(int fd)
 	return sel;
 }
 
+/* Keep only the paths that the comma-separated @only names. */
+static void select_paths(const char *only)
+{
+	char want[64];
+	int i, j = 0;
+
+	for (i = 0; i < npaths; i++) {
+		snprintf(want, sizeof(want), ",%s,", paths[i].name);
+		if (only && !strstr(only, want))
+			continue;
+		paths[j++] = paths[i];
+	}
+	npaths = j;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -311,12 +328,12 @@ int main(int argc, char **argv)
 	};
 	size_t samples = 20000, blocks = 20, per, k;
 	const char *ccid = NULL;
-	char dev[32];
+	char dev[32], *only = NULL;
 	pthread_t card, pong;
 	uint32_t proto;
 	int opt, cfd, vfd, rwfd, i, b, ret = 0;
 
-	while ((opt = getopt(argc, argv, "n:b:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:c:p:")) != -1) {
 		switch (opt) {
 		case 'n':
 			samples = strtoul(optarg, NULL, 0);
@@ -327,8 +344,13 @@ int main(int argc, char **argv)
 		case 'c':
 			ccid = optarg;
 			break;
+		case 'p':
+			/* ",a,b," so that strstr() finds whole names */
+			if (asprintf(&only, ",%s,", optarg) < 0)
+				return 1;
+			break;
 		default:
-			fprintf(stderr, "usage: scard-bench [-n SAMPLES] [-b BLOCKS] [-c /dev/scardN]\n");
+			fprintf(stderr, "usage: scard-bench [-n SAMPLES] [-b BLOCKS] [-c /dev/scardN] [-p PATH,...]\n");
 			return 2;
 		}
 	}
@@ -394,6 +416,7 @@ int main(int argc, char **argv)
 			     sizeof(select_cac), 2, samples);
 	}
 
+	select_paths(only);
 	for (b = 0; (size_t)b < blocks; b++) {
 		for (i = 0; i < npaths; i++) {
 			struct path *p = &paths[b % 2 ? npaths - 1 - i : i];
@@ -417,5 +440,6 @@ int main(int argc, char **argv)
 	dump();
 	shutdown(ping_sv[0], SHUT_RDWR);
 	close(cfd);
+	free(only);
 	return ret;
 }

@@ -17,8 +17,8 @@ pkgs=(
 	debhelper dh-dkms dkms lintian fakeroot
 	# a fresh Debian 12 root for the packages (scenario install-deb)
 	mmdebstrap e2fsprogs
-	# make bench's plot
-	gnuplot-nox
+	# make bench: its plot, libccid and libusb for the paths it compares
+	gnuplot-nox libccid libusb-1.0-0-dev
 	# libFuzzer targets of tools/testing/fuzz (clang 14, ASan, UBSan)
 	clang libclang-rt-14-dev
 	# kernel builds (debug 6.12 kernel and out-of-tree modules for both)

@@ -191,6 +191,16 @@ for m in list(sys.modules.values()):
 	done
 fi
 
+# libccid's bundle, outside pcscd's drivers directory: make bench's
+# "pcsc_libccid" path copies it in (guest/bench.sh); the tests never see it
+ccid_bundle=/usr/lib/pcsc/drivers/ifd-ccid.bundle/Contents
+if [ -f "$ccid_bundle/Linux/libccid.so" ]; then
+	mkdir -p "$root/scard/libccid/ifd-ccid.bundle/Contents/Linux"
+	cp -L "$ccid_bundle/Info.plist" "$root/scard/libccid/ifd-ccid.bundle/Contents/"
+	add_exe "$ccid_bundle/Linux/libccid.so" \
+		"$root/scard/libccid/ifd-ccid.bundle/Contents/Linux/libccid.so"
+fi
+
 if [ "$(id -u)" -eq 0 ]; then
 	mknod -m 600 "$root/dev/console" c 5 1
 	mknod -m 666 "$root/dev/null" c 1 3
