@@ -199,43 +199,51 @@ stopped() {
 }
 report 15 "pcscd stops cleanly" stopped
 
+# later_reader N NAME DEVICENAME APDU CMD...: results N to N+3 for a
+# reader.conf.d entry naming a reader that CMD, started after pcscd,
+# creates: the entry listed without a card first, then its card there and
+# answering APDU with 90 00, without a card again once CMD is killed, and
+# pcscd stopping cleanly.
+later_reader() {
+	n0=$1 name=$2 devname=$3 apdu=$4
+	shift 4
+	rm -rf "$CONF"
+	mkdir -p "$CONF"
+	printf 'FRIENDLYNAME "%s"\nDEVICENAME %s\nLIBPATH %s\n' \
+		"$name" "$devname" "$IFD" >"$CONF/entry"
+	/usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
+	pcscd=$!
+	comes() {
+		listed "$name" && pcsc-check -r "$name" wait absent 10 ||
+			return 1
+		echo "listed before the reader exists, no card"
+		"$@" >/tmp/pcsc-later.out 2>&1 &
+		later=$!
+		pcsc-check -r "$name" wait present 30
+	}
+	report "$n0" "$devname, created after pcscd: its entry gets the card" \
+		comes "$@"
+	answers() {
+		r=$(pcsc-check -r "$name" transmit "$apdu") || return 1
+		echo "$apdu: $r"
+		[ "$r" = "90 00" ]
+	}
+	report $((n0 + 1)) "$devname: the card answers through pcscd" answers
+	goes() {
+		kill "$later" || return 1
+		pcsc-check -r "$name" wait absent 20 && pcsc-check list
+	}
+	report $((n0 + 2)) "$devname: its reader gone, the entry stays without a card" \
+		goes
+	report $((n0 + 3)) "pcscd stops cleanly" stopped
+	rm -f /tmp/pcsc-later.out
+}
+
 # --- a non-USB reader that comes after pcscd: vproxy, played by vicc ------
 if [ -c /dev/scard_vproxy ] && command -v scard-vicc-bridge >/dev/null 2>&1 &&
 	grep -qw scard_vicc=1 /proc/cmdline && [ -e /dev/ttyS3 ]; then
-	rm -rf "$CONF"
-	mkdir -p "$CONF"
-	cat >"$CONF/vicc" <<EOF
-FRIENDLYNAME "scard vicc"
-DEVICENAME scard:vproxy=vicc
-LIBPATH $IFD
-EOF
-	/usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
-	pcscd=$!
-	vicc_comes() {
-		listed "scard vicc" &&
-			pcsc-check -r "scard vicc" wait absent 10 || return 1
-		echo "listed before the reader exists, no card"
-		rm -f /tmp/pcsc-vicc-ready
-		scard-vicc-bridge --device /dev/ttyS3 --name vicc --ready-fd 3 \
-			3>/tmp/pcsc-vicc-ready 2>/tmp/pcsc-vicc.err &
-		echo $! >/tmp/pcsc-vicc.pid
-		pcsc-check -r "scard vicc" wait present 20
-	}
-	report 16 "vproxy reader created after pcscd: its entry gets the card" \
-		vicc_comes
-	vicc_answers() {
-		r=$(pcsc-check -r "scard vicc" transmit 00A4000C023F00) || return 1
-		echo "SELECT MF: $r"
-		[ "$r" = "90 00" ]
-	}
-	report 17 "vicc's card answers SELECT MF through pcscd" vicc_answers
-	vicc_goes() {
-		kill "$(cat /tmp/pcsc-vicc.pid)" || return 1
-		pcsc-check -r "scard vicc" wait absent 20 && pcsc-check list
-	}
-	report 18 "bridge gone: the entry stays, without a card" vicc_goes
-	report 19 "pcscd stops cleanly" stopped
-	rm -f /tmp/pcsc-vicc-ready /tmp/pcsc-vicc.err /tmp/pcsc-vicc.pid
+	later_reader 16 "scard vicc" scard:vproxy=vicc 00A4000C023F00 \
+		scard-vicc-bridge --device /dev/ttyS3 --name vicc
 else
 	for n in 16 17 18 19; do echo "ok $n - # SKIP needs vicc (scard_vicc=1), scard-vicc-bridge"; done
 fi
@@ -243,39 +251,9 @@ fi
 # --- a serial reader attached after pcscd's start: scard:tty=ttyS3 -------
 if [ -d /sys/module/scard_serial ] && command -v scardattach >/dev/null 2>&1 &&
 	vmctl twin-start --protocol t1 >/dev/null 2>&1; then
-	rm -rf "$CONF"
-	mkdir -p "$CONF"
-	cat >"$CONF/twin" <<EOF
-FRIENDLYNAME "scard twin"
-DEVICENAME scard:tty=ttyS3
-LIBPATH $IFD
-EOF
-	/usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
-	pcscd=$!
-	twin_comes() {
-		listed "scard twin" &&
-			pcsc-check -r "scard twin" wait absent 10 || return 1
-		echo "listed before the reader exists, no card"
-		scardattach /dev/ttyS3 >/tmp/pcsc-twin.out 2>&1 &
-		echo $! >/tmp/pcsc-twin.pid
-		pcsc-check -r "scard twin" wait present 30
-	}
-	report 20 "serial reader attached after pcscd: its entry gets the card" \
-		twin_comes
-	twin_answers() {
-		r=$(pcsc-check -r "scard twin" transmit 00A4000C020101) || return 1
-		echo "SELECT 0101: $r"
-		[ "$r" = "90 00" ]
-	}
-	report 21 "the Twin's card answers through pcscd" twin_answers
-	twin_goes() {
-		kill "$(cat /tmp/pcsc-twin.pid)" || return 1
-		pcsc-check -r "scard twin" wait absent 20 && pcsc-check list
-	}
-	report 22 "scardattach gone: the entry stays, without a card" twin_goes
-	report 23 "pcscd stops cleanly" stopped
+	later_reader 20 "scard twin" scard:tty=ttyS3 00A4000C020101 \
+		scardattach /dev/ttyS3
 	vmctl twin-done >/dev/null 2>&1
-	rm -f /tmp/pcsc-twin.out /tmp/pcsc-twin.pid
 else
 	for n in 20 21 22 23; do echo "ok $n - # SKIP needs scard_serial, scardattach, the Twin emulator"; done
 fi
