@@ -20,13 +20,7 @@
 #include <unistd.h>
 #include <winscard.h>
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "bench.h"
 
 static int fail(const char *what, LONG rv)
 {
@@ -102,23 +96,18 @@ int main(int argc, char **argv)
 		return fail("SCardConnect", rv);
 	pci = proto == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 : SCARD_PCI_T0;
 	for (i = 0; i < n; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = bench_now_ns();
 
 		rlen = sizeof(resp);
 		rv = SCardTransmit(h, pci, select_cac, sizeof(select_cac), NULL,
 				   resp, &rlen);
 		if (rv != SCARD_S_SUCCESS)
 			return fail("SCardTransmit", rv);
-		s[i] = now_ns() - t0;
+		s[i] = bench_now_ns() - t0;
 	}
 	SCardDisconnect(h, SCARD_LEAVE_CARD);
 	SCardReleaseContext(ctx);
-	for (i = 0; i < n; i++) {
-		if (i % 32 == 0)
-			printf("%ssamples %s", i ? "\n" : "", argv[1]);
-		printf(" %llu", (unsigned long long)s[i]);
-	}
-	printf("\n");
+	bench_print_samples(argv[1], s, (size_t)n);
 	fprintf(stderr, "pcsc-bench: %s: %ld samples on %s\n", argv[1], n,
 		reader);
 	free(s);

@@ -30,6 +30,7 @@ def main():
     res, out = sys.argv[1], sys.argv[2]
     samples = {}
     header = []
+    memory = None
     with open(res, errors="replace") as f:
         for line in f:
             w = line.split()
@@ -37,6 +38,8 @@ def main():
                 samples.setdefault(w[1], []).extend(int(v) for v in w[2:])
             elif line.startswith("# bench:"):
                 header.append(line[2:].strip())
+            elif len(w) == 9 and w[0] == "memory":
+                memory = {w[i]: int(w[i + 1]) for i in range(1, 9, 2)}
     if not samples:
         print("report.py: no samples in %s" % res, file=sys.stderr)
         return 1
@@ -68,6 +71,8 @@ def main():
             ratios["%s/%s" % (a, b)] = {
                 k: p[a][k] / p[b][k] for k in ("median_us", "p99_us")}
     summary["ratios"] = ratios
+    if memory:
+        summary["memory"] = memory
     with open(os.path.join(out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2, sort_keys=True)
 
@@ -82,6 +87,10 @@ def main():
     for k, v in ratios.items():
         print("ratio %-26s median %.2f  p99 %.2f" %
               (k, v["median_us"], v["p99_us"]))
+    if memory:
+        print("memory: %d bytes per reader, %d per open file (%d readers, "
+              "%d files)" % (memory["per_reader"], memory["per_file"],
+                             memory["readers"], memory["files"]))
 
     gp = os.path.join(out, "latency.gp")
     with open(gp, "w") as f:

@@ -5,6 +5,7 @@
  * Documentation/scard/performance.rst).
  *
  *   scard-bench [-n SAMPLES] [-b BLOCKS] [-c /dev/scardN] [-p PATH,...]
+ *   scard-bench -m READERS,FILES
  *
  * Paths (each a round trip, timed with CLOCK_MONOTONIC):
  *   get_state      bare IOCTL_SMARTCARD_GET_STATE on the vproxy reader
@@ -22,6 +23,12 @@
  * and usbfs paths, which need the reader bound to other drivers).
  * Samples are taken in BLOCKS interleaved blocks, forward and backward in
  * turn (A B B A ...), so that drift cancels.
+ *
+ * -m measures memory instead: the kernel's unreclaimable slab
+ * (/proc/meminfo SUnreclaim) before and after registering READERS vproxy
+ * readers and after opening FILES files on each; prints "memory
+ * per_reader BYTES per_file BYTES" (an average: the slab counter moves in
+ * pages).
  *
  * Output: a table on stderr; on stdout, per path, "samples NAME v1 v2 ..."
  * lines (nanoseconds), which run-bench turns into files, JSON and a plot.
@@ -43,6 +50,7 @@
 
 #include "libscard.h"
 #include "vproxy.h"
+#include "bench.h"
 
 #define MAX_PATHS	16
 #define IO_HDR		sizeof(struct scard_io_request)
@@ -66,14 +74,6 @@ static int npaths;
 static int ping_sv[2];
 static uint8_t card_buf[SCARD_VPROXY_MAX_MSG];
 static uint8_t card_reply[SCARD_VPROXY_MAX_MSG];
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * The card: answers every XFR at once. Case 2 (short: P3 = Le, 0 = 256;
@@ -244,6 +244,84 @@ static void select_paths(const char *only)
 	npaths = j;
 }
 
+/* /proc/meminfo's SUnreclaim in bytes, or -1. */
+static long long slab_bytes(void)
+{
+	char line[128];
+	long long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SUnreclaim: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+/* -m: kernel memory per registered reader and per open file. */
+static int measure_memory(int readers, int files)
+{
+	struct scard_vproxy_new_dev nd = {
+		.level = SCARD_VPROXY_LEVEL_APDU,
+		.protocols = SCARD_PROTOCOL_T0,
+	};
+	long long s0, s1, s2;
+	int *cfd, *fds, i, j, n = 0;
+	char dev[32];
+
+	cfd = calloc((size_t)readers, sizeof(*cfd));
+	fds = calloc((size_t)readers * (size_t)files, sizeof(*fds));
+	if (!cfd || !fds)
+		return 1;
+	/* settle: the first registration allocates caches once */
+	i = scard_vproxy_create(&nd, NULL);
+	if (i < 0) {
+		fprintf(stderr, "scard-bench: vproxy reader: %s\n", strerror(-i));
+		return 1;
+	}
+	close(i);
+	usleep(200000);
+	s0 = slab_bytes();
+	for (i = 0; i < readers; i++) {
+		snprintf((char *)nd.name, sizeof(nd.name), "mem%d", i);
+		cfd[i] = scard_vproxy_create(&nd, &nd);
+		if (cfd[i] < 0) {
+			fprintf(stderr, "scard-bench: reader %d: %s\n", i,
+				strerror(-cfd[i]));
+			return 1;
+		}
+		snprintf(dev, sizeof(dev), "/dev/scard%u", nd.index);
+		for (j = 0; j < 100 && access(dev, F_OK); j++)
+			usleep(10000);
+		for (j = 0; j < files; j++)
+			fds[n++] = -1 - (int)nd.index;	/* opened below */
+	}
+	usleep(200000);
+	s1 = slab_bytes();
+	for (i = 0; i < n; i++) {
+		snprintf(dev, sizeof(dev), "/dev/scard%d", -1 - fds[i]);
+		fds[i] = open(dev, O_RDONLY | O_NONBLOCK);
+		if (fds[i] < 0) {
+			fprintf(stderr, "scard-bench: %s: %s\n", dev,
+				strerror(errno));
+			return 1;
+		}
+	}
+	usleep(200000);
+	s2 = slab_bytes();
+	printf("memory per_reader %lld per_file %lld readers %d files %d\n",
+	       (s1 - s0) / readers, (s2 - s1) / n, readers, n);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	for (i = 0; i < readers; i++)
+		close(cfd[i]);
+	free(fds);
+	free(cfd);
+	return s0 < 0 ? 1 : 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -292,20 +370,11 @@ static void report(void)
 static void dump(void)
 {
 	int i;
-	size_t j;
 
-	for (i = 0; i < npaths; i++) {
-		struct path *p = &paths[i];
-
-		if (p->failed)
-			continue;
-		for (j = 0; j < p->n; j++) {
-			if (j % 32 == 0)
-				printf("%ssamples %s", j ? "\n" : "", p->name);
-			printf(" %llu", (unsigned long long)p->samples[j]);
-		}
-		printf("\n");
-	}
+	for (i = 0; i < npaths; i++)
+		if (!paths[i].failed)
+			bench_print_samples(paths[i].name, paths[i].samples,
+					    paths[i].n);
 }
 
 int main(int argc, char **argv)
@@ -333,7 +402,7 @@ int main(int argc, char **argv)
 	uint32_t proto;
 	int opt, cfd, vfd, rwfd, i, b, ret = 0;
 
-	while ((opt = getopt(argc, argv, "n:b:c:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:c:p:m:")) != -1) {
 		switch (opt) {
 		case 'n':
 			samples = strtoul(optarg, NULL, 0);
@@ -344,6 +413,16 @@ int main(int argc, char **argv)
 		case 'c':
 			ccid = optarg;
 			break;
+		case 'm': {
+			int r = 0, f = 0;
+
+			if (sscanf(optarg, "%d,%d", &r, &f) != 2 || r <= 0 ||
+			    f <= 0) {
+				fprintf(stderr, "scard-bench: -m READERS,FILES\n");
+				return 2;
+			}
+			return measure_memory(r, f);
+		}
 		case 'p':
 			/* ",a,b," so that strstr() finds whole names */
 			if (asprintf(&only, ",%s,", optarg) < 0)
@@ -422,7 +501,7 @@ int main(int argc, char **argv)
 			struct path *p = &paths[b % 2 ? npaths - 1 - i : i];
 
 			for (k = 0; k < per && !p->failed; k++) {
-				uint64_t t0 = now_ns();
+				uint64_t t0 = bench_now_ns();
 				int r = p->once(p);
 
 				if (r) {
@@ -432,7 +511,7 @@ int main(int argc, char **argv)
 					ret = 1;
 					break;
 				}
-				p->samples[p->n++] = now_ns() - t0;
+				p->samples[p->n++] = bench_now_ns() - t0;
 			}
 		}
 	}

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <libusb-1.0/libusb.h>
 
+#include "bench.h"
+
 #define CCID_HDR		10
 #define PC_TO_RDR_ICCPOWERON	0x62
 #define PC_TO_RDR_XFRBLOCK	0x6F
@@ -27,14 +29,6 @@
 static libusb_device_handle *dev;
 static unsigned char ep_out, ep_in;
 static uint8_t seq;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * One command (@type, @data of @len bytes) and its DataBlock answer.
@@ -120,24 +114,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = bench_now_ns();
 
 		if (ccid_cmd(PC_TO_RDR_XFRBLOCK, select_cac, sizeof(select_cac),
 			     ans, sizeof(ans)) < 2) {
 			fprintf(stderr, "usbfs-bench: XfrBlock %ld failed\n", i);
 			return 1;
 		}
-		s[i] = now_ns() - t0;
+		s[i] = bench_now_ns() - t0;
 	}
 	libusb_release_interface(dev, 0);
 	libusb_close(dev);
 	libusb_exit(ctx);
-	for (i = 0; i < n; i++) {
-		if (i % 32 == 0)
-			printf("%ssamples %s", i ? "\n" : "", argv[1]);
-		printf(" %llu", (unsigned long long)s[i]);
-	}
-	printf("\n");
+	bench_print_samples(argv[1], s, (size_t)n);
 	free(s);
 	return 0;
 }

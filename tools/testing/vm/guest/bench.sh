@@ -21,6 +21,8 @@ i=0
 while [ ! -e /dev/scard0 ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
 echo "# bench: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPU(s), $n samples in $b blocks"
 scard-bench -n "$n" -b "$b" 2>&1 || echo "# bench-failed: scard-bench"
+# kernel memory per registered reader and per open file (64 x 8)
+scard-bench -m 64,8 2>&1 || echo "# bench-failed: scard-bench -m"
 
 # --- phase 2 ---------------------------------------------------------------
 DRV=/sys/bus/usb/drivers/scard_ccid
