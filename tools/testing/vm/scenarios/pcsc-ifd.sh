@@ -219,7 +219,18 @@ later_reader() {
 		echo "listed before the reader exists, no card"
 		"$@" >/tmp/pcsc-later.out 2>&1 &
 		later=$!
-		pcsc-check -r "$name" wait present 30
+		# both creators print the new device's name once it exists
+		i=0
+		while [ ! -s /tmp/pcsc-later.out ] && kill -0 "$later" 2>/dev/null &&
+			[ $i -lt 80 ]; do
+			sleep 0.25
+			i=$((i + 1))
+		done
+		echo "$1: $(cat /tmp/pcsc-later.out)"
+		kill -0 "$later" 2>/dev/null || { echo "$1 exited"; return 1; }
+		pcsc-check -r "$name" wait present 30 && return 0
+		ls -l /sys/class/scard/ && cat /sys/class/scard/*/name
+		return 1
 	}
 	report "$n0" "$devname, created after pcscd: its entry gets the card" \
 		comes "$@"
