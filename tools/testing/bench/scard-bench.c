@@ -6,6 +6,7 @@
  *
  *   scard-bench [-n SAMPLES] [-b BLOCKS] [-c /dev/scardN] [-p PATH,...]
  *   scard-bench -m READERS,FILES
+ *   scard-bench -a COUNT
  *
  * Paths (each a round trip, timed with CLOCK_MONOTONIC):
  *   get_state      bare IOCTL_SMARTCARD_GET_STATE on the vproxy reader
@@ -17,6 +18,8 @@
  *                  short (5-byte case 2, 4 bytes back), case3_255,
  *                  case2_256, ext_4k (case 3), ext_64k (case 2, 65538
  *                  bytes back)
+ *   vproxy_bigbuf  the short APDU by ioctl offering a 64 KiB output
+ *                  buffer, as PC/SC callers often do
  *   vproxy_rw      the short APDU by write() and read()
  *   ccid           TRANSMIT of a SELECT on the QEMU reader (-c)
  * -p runs only the paths named (bench.sh interleaves "ccid" with the PC/SC
@@ -29,6 +32,10 @@
  * readers and after opening FILES files on each; prints "memory
  * per_reader BYTES per_file BYTES" (an average: the slab counter moves in
  * pages).
+ *
+ * -a counts the kernel allocations of COUNT round trips of each vproxy
+ * path instead (kmem trace events, bench-allocs.c): "allocs NAME per_op X
+ * bytes_per_op Y largest Z lost L site FUNCTION" lines.
  *
  * Output: a table on stderr; on stdout, per path, "samples NAME v1 v2 ..."
  * lines (nanoseconds), which run-bench turns into files, JSON and a plot.
@@ -51,6 +58,8 @@
 #include "libscard.h"
 #include "vproxy.h"
 #include "bench.h"
+#include "bench-card.h"
+#include "bench-allocs.h"
 
 #define MAX_PATHS	16
 #define IO_HDR		sizeof(struct scard_io_request)
@@ -63,6 +72,7 @@ struct path {
 	const uint8_t *apdu;
 	size_t apdu_len;
 	size_t resp_len;	/* what the card answers, SW included */
+	size_t out_size;	/* the output buffer offered */
 	uint8_t *in, *out;	/* TRANSMIT buffers, header included */
 	uint64_t *samples;
 	size_t n;
@@ -72,57 +82,6 @@ struct path {
 static struct path paths[MAX_PATHS];
 static int npaths;
 static int ping_sv[2];
-static uint8_t card_buf[SCARD_VPROXY_MAX_MSG];
-static uint8_t card_reply[SCARD_VPROXY_MAX_MSG];
-
-/*
- * The card: answers every XFR at once. Case 2 (short: P3 = Le, 0 = 256;
- * extended: 00 Le1 Le2, 0 = 65536) gets Le bytes and 90 00, anything else
- * 90 00 alone. Raw read()/write() with static buffers: the card costs as
- * little as a card process can.
- */
-static void *card_thread(void *arg)
-{
-	struct scard_vproxy_msg *req = (void *)card_buf;
-	struct scard_vproxy_msg *rep = (void *)card_reply;
-	static const uint8_t atr[] = { 0x3B, 0x02, 0x14, 0x50 };
-	int fd = (int)(intptr_t)arg;
-	ssize_t n;
-
-	for (;;) {
-		const uint8_t *apdu = card_buf + sizeof(*req);
-		size_t len = 0;
-
-		n = read(fd, card_buf, sizeof(card_buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < (ssize_t)sizeof(*req))
-			return NULL;
-		memset(rep, 0, sizeof(*rep));
-		rep->type = req->type | SCARD_VPROXY_REPLY;
-		rep->seq = req->seq;
-		if (req->type == SCARD_VPROXY_POWER &&
-		    req->arg != SCARD_POWER_DOWN) {
-			len = sizeof(atr);
-			memcpy(card_reply + sizeof(*rep), atr, len);
-		} else if (req->type == SCARD_VPROXY_XFR) {
-			size_t le = 0;
-
-			if (req->len == 5)
-				le = apdu[4] ? apdu[4] : 256;
-			else if (req->len == 7 && !apdu[4])
-				le = (apdu[5] << 8 | apdu[6]) ?: 65536;
-			memset(card_reply + sizeof(*rep), 0xA5, le);
-			card_reply[sizeof(*rep) + le] = 0x90;
-			card_reply[sizeof(*rep) + le + 1] = 0x00;
-			len = le + 2;
-		}
-		rep->len = (uint32_t)len;
-		if (write(fd, card_reply, sizeof(*rep) + len) < 0)
-			return NULL;
-	}
-}
-
 static void *pong_thread(void *arg)
 {
 	uint8_t buf[16];
@@ -159,7 +118,7 @@ static int do_transmit(struct path *p)
 
 	ret = scard_dioc(p->fd, IOCTL_SMARTCARD_TRANSMIT, p->in,
 			 (uint32_t)(IO_HDR + p->apdu_len), p->out,
-			 (uint32_t)(IO_HDR + p->resp_len), &got);
+			 (uint32_t)p->out_size, &got);
 	if (!ret && got != IO_HDR + p->resp_len)
 		ret = -EPROTO;
 	return ret;
@@ -171,7 +130,7 @@ static int do_rw(struct path *p)
 
 	if (write(p->fd, p->in, IO_HDR + p->apdu_len) < 0)
 		return -errno;
-	n = read(p->fd, p->out, IO_HDR + p->resp_len);
+	n = read(p->fd, p->out, p->out_size);
 	if (n < 0)
 		return -errno;
 	return n == (ssize_t)(IO_HDR + p->resp_len) ? 0 : -EPROTO;
@@ -193,10 +152,13 @@ static struct path *add_path(const char *name, int (*once)(struct path *),
 	return p;
 }
 
-/* A TRANSMIT path: @apdu, @resp_len bytes back, protocol @proto. */
+/*
+ * A TRANSMIT path: @apdu, @resp_len bytes back, protocol @proto; the
+ * output buffer offered is the reply's size, or 64 KiB with @big.
+ */
 static void add_transmit(const char *name, int (*once)(struct path *),
 			 int fd, uint32_t proto, const uint8_t *apdu,
-			 size_t apdu_len, size_t resp_len, size_t n)
+			 size_t apdu_len, size_t resp_len, int big, size_t n)
 {
 	struct path *p = add_path(name, once, fd, n);
 	struct scard_io_request hdr = { .protocol = proto,
@@ -205,28 +167,15 @@ static void add_transmit(const char *name, int (*once)(struct path *),
 	p->apdu = apdu;
 	p->apdu_len = apdu_len;
 	p->resp_len = resp_len;
+	p->out_size = IO_HDR + (big ? 65538 : resp_len);
 	p->in = malloc(IO_HDR + apdu_len);
-	p->out = malloc(IO_HDR + resp_len);
+	p->out = malloc(p->out_size);
 	if (!p->in || !p->out) {
 		perror("scard-bench");
 		exit(1);
 	}
 	memcpy(p->in, &hdr, IO_HDR);
 	memcpy(p->in + IO_HDR, apdu, apdu_len);
-}
-
-/* Power the card up and select T=0; returns the protocol or 0. */
-static uint32_t ready(int fd)
-{
-	uint8_t atr[SCARD_ATR_LENGTH];
-	uint32_t sel = 0;
-	size_t n;
-
-	if (scard_power(fd, SCARD_COLD_RESET, atr, sizeof(atr), &n) ||
-	    scard_set_protocol(fd, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-				&sel))
-		return 0;
-	return sel;
 }
 
 /* Keep only the paths that the comma-separated @only names. */
@@ -367,6 +316,50 @@ static void report(void)
 	}
 }
 
+/*
+ * -a: the kernel allocations of @count round trips of each TRANSMIT path
+ * (bench-allocs.c), on stdout as
+ * "allocs NAME per_op X bytes_per_op Y largest Z lost L".
+ */
+static int count_allocs(size_t count)
+{
+	struct bench_allocs a;
+	size_t k;
+	int i, ret;
+
+	for (i = 0; i < npaths; i++) {
+		struct path *p = &paths[i];
+
+		if (strncmp(p->name, "vproxy", 6))
+			continue;
+		p->once(p);	/* warm: first-use allocations are not the path's */
+		ret = bench_allocs_begin();
+		if (ret) {
+			fprintf(stderr, "scard-bench: tracefs: %s\n",
+				strerror(-ret));
+			return 1;
+		}
+		for (k = 0; k < count; k++)
+			if (p->once(p))
+				break;
+		ret = bench_allocs_end(&a);
+		if (ret || k < count) {
+			fprintf(stderr, "scard-bench: %s: allocations not counted\n",
+				p->name);
+			return 1;
+		}
+		printf("allocs %s per_op %.2f bytes_per_op %.0f largest %zu lost %zu site %s\n",
+		       p->name, (double)a.count / (double)count,
+		       (double)a.bytes / (double)count, a.largest, a.lost,
+		       a.largest_site[0] ? a.largest_site : "-");
+		fprintf(stderr, "%-16s %6.2f allocations, %8.0f bytes per TRANSMIT, largest %zu (%s)\n",
+			p->name, (double)a.count / (double)count,
+			(double)a.bytes / (double)count, a.largest,
+			a.largest_site);
+	}
+	return 0;
+}
+
 static void dump(void)
 {
 	int i;
@@ -389,21 +382,19 @@ int main(int argc, char **argv)
 	static uint8_t case3_255[5 + 255] = { 0x00, 0xD6, 0x00, 0x00, 0xFF };
 	static uint8_t ext4k[7 + 4096] = { 0x00, 0xD6, 0x00, 0x00, 0x00,
 					   0x10, 0x00 };
-	struct scard_vproxy_new_dev nd = {
-		.flags = SCARD_VPROXY_FLAG_CARD_PRESENT,
-		.level = SCARD_VPROXY_LEVEL_APDU_EXT,
-		.protocols = SCARD_PROTOCOL_T0,
-		.name = "bench",
-	};
-	size_t samples = 20000, blocks = 20, per, k;
+	struct bench_card card;
+	size_t samples = 20000, blocks = 20, per, k, allocs = 0;
 	const char *ccid = NULL;
-	char dev[32], *only = NULL;
-	pthread_t card, pong;
+	char *only = NULL;
+	pthread_t pong;
 	uint32_t proto;
-	int opt, cfd, vfd, rwfd, i, b, ret = 0;
+	int opt, vfd, rwfd, i, b, ret = 0;
 
-	while ((opt = getopt(argc, argv, "n:b:c:p:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:c:p:m:a:")) != -1) {
 		switch (opt) {
+		case 'a':
+			allocs = strtoul(optarg, NULL, 0);
+			break;
 		case 'n':
 			samples = strtoul(optarg, NULL, 0);
 			break;
@@ -429,7 +420,7 @@ int main(int argc, char **argv)
 				return 1;
 			break;
 		default:
-			fprintf(stderr, "usage: scard-bench [-n SAMPLES] [-b BLOCKS] [-c /dev/scardN] [-p PATH,...]\n");
+			fprintf(stderr, "usage: scard-bench [-n SAMPLES] [-b BLOCKS] [-c /dev/scardN] [-p PATH,...] [-a COUNT]\n");
 			return 2;
 		}
 	}
@@ -439,25 +430,23 @@ int main(int argc, char **argv)
 	}
 	per = samples / blocks;
 
-	cfd = scard_vproxy_create(&nd, &nd);
-	if (cfd < 0) {
+	ret = bench_card_start(&card, "bench");
+	if (ret) {
 		fprintf(stderr, "scard-bench: vproxy reader: %s\n",
-			strerror(-cfd));
+			strerror(-ret));
 		return 1;
 	}
-	pthread_create(&card, NULL, card_thread, (void *)(intptr_t)cfd);
-	snprintf(dev, sizeof(dev), "/dev/scard%u", nd.index);
-	/* udev is not running: the node may take a moment */
-	for (i = 0; i < 100 && (vfd = open(dev, O_RDWR)) < 0; i++)
-		usleep(10000);
-	rwfd = open(dev, O_RDWR);
+	vfd = bench_card_open(&card, O_RDWR);
+	rwfd = bench_card_open(&card, O_RDWR);
 	if (vfd < 0 || rwfd < 0) {
-		fprintf(stderr, "scard-bench: %s: %s\n", dev, strerror(errno));
+		fprintf(stderr, "scard-bench: %s: %s\n", card.dev,
+			strerror(-(vfd < 0 ? vfd : rwfd)));
 		return 1;
 	}
-	proto = ready(vfd);
+	proto = bench_ready(vfd);
 	if (!proto) {
-		fprintf(stderr, "scard-bench: %s: power/protocol failed\n", dev);
+		fprintf(stderr, "scard-bench: %s: power/protocol failed\n",
+			card.dev);
 		return 1;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, ping_sv) ||
@@ -471,20 +460,22 @@ int main(int argc, char **argv)
 	add_path("get_state", do_get_state, vfd, samples);
 	add_path("pingpong", do_pingpong, -1, samples);
 	add_transmit("vproxy_short", do_transmit, vfd, proto, short5,
-		     sizeof(short5), 4, samples);
+		     sizeof(short5), 4, 0, samples);
+	add_transmit("vproxy_bigbuf", do_transmit, vfd, proto,
+		     short5, sizeof(short5), 4, 1, samples);
 	add_transmit("vproxy_rw", do_rw, rwfd, proto, short5, sizeof(short5),
-		     4, samples);
+		     4, 0, samples);
 	add_transmit("vproxy_case3_255", do_transmit, vfd, proto, case3_255,
-		     sizeof(case3_255), 2, samples);
+		     sizeof(case3_255), 2, 0, samples);
 	add_transmit("vproxy_case2_256", do_transmit, vfd, proto, case2_256,
-		     sizeof(case2_256), 258, samples);
+		     sizeof(case2_256), 258, 0, samples);
 	add_transmit("vproxy_ext_4k", do_transmit, vfd, proto, ext4k,
-		     sizeof(ext4k), 2, samples);
+		     sizeof(ext4k), 2, 0, samples);
 	add_transmit("vproxy_ext_64k", do_transmit, vfd, proto, ext64k,
-		     sizeof(ext64k), 65538, samples);
+		     sizeof(ext64k), 65538, 0, samples);
 	if (ccid) {
 		int fd = open(ccid, O_RDWR);
-		uint32_t cp = fd >= 0 ? ready(fd) : 0;
+		uint32_t cp = fd >= 0 ? bench_ready(fd) : 0;
 
 		if (!cp) {
 			fprintf(stderr, "scard-bench: %s: not usable\n", ccid);
@@ -492,10 +483,15 @@ int main(int argc, char **argv)
 		}
 		/* the CAC applet answers 61 0D at T=0 */
 		add_transmit("ccid", do_transmit, fd, cp, select_cac,
-			     sizeof(select_cac), 2, samples);
+			     sizeof(select_cac), 2, 0, samples);
 	}
 
 	select_paths(only);
+	if (allocs) {
+		ret = count_allocs(allocs);
+		bench_card_stop(&card);
+		return ret;
+	}
 	for (b = 0; (size_t)b < blocks; b++) {
 		for (i = 0; i < npaths; i++) {
 			struct path *p = &paths[b % 2 ? npaths - 1 - i : i];
@@ -518,7 +514,7 @@ int main(int argc, char **argv)
 	report();
 	dump();
 	shutdown(ping_sv[0], SHUT_RDWR);
-	close(cfd);
+	bench_card_stop(&card);
 	free(only);
 	return ret;
 }

@@ -2,27 +2,42 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The benchmark VM's script (scard.mode=bench, tools/testing/bench/run-bench).
-# 1. scard-bench: the vproxy paths and their floors, interleaved.
+# 1. scard-bench: the vproxy paths and their floors, interleaved; kernel
+#    memory per reader and file; allocations per TRANSMIT.
 # 2. QEMU's reader through four stacks, in interleaved blocks
 #    (a b c u u c b a): "ccid" (TRANSMIT ioctl through scard_ccid),
 #    "pcsc_scard" (SCardTransmit, pcscd with scard's IFD handler),
 #    "pcsc_libccid" (SCardTransmit, pcscd with libccid, scard_ccid
 #    unbound) and "usbfs" (the XfrBlock through libusb, no driver bound).
 # Tables and samples go to the results channel. Kernel command line:
-# scard.bench=SAMPLES,BLOCKS (phase 2 takes SAMPLES/4 per path).
+# scard.bench=SAMPLES,BLOCKS (phase 2 takes SAMPLES/4 per path);
+# scard.bench_phase=scale runs only scard-scale (run-bench's second boot,
+# two vCPUs): throughput against readers.
 export PATH=/scard/bin:/bin:/sbin:/usr/bin:/usr/sbin
-n=20000 b=20
+n=20000 b=20 phase=latency
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	scard.bench=*) v=${arg#scard.bench=}; n=${v%,*}; b=${v#*,} ;;
+	scard.bench_phase=*) phase=${arg#scard.bench_phase=} ;;
 	esac
 done
 i=0
 while [ ! -e /dev/scard0 ] && [ $i -lt 20 ]; do sleep 0.5; i=$((i + 1)); done
-echo "# bench: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPU(s), $n samples in $b blocks"
+cpus=$(grep -c ^processor /proc/cpuinfo)
+if [ "$phase" = scale ]; then
+	# throughput against readers: 1..64 readers x 1 and 8 files
+	echo "# bench: kernel $(uname -r), $cpus CPU(s), scaling"
+	scard-scale -r 1,2,4,8,16,32,64 -f 1,8 -d 1000 2>&1 ||
+		echo "# bench-failed: scard-scale"
+	echo "# bench-exit: 0"
+	exit 0
+fi
+echo "# bench: kernel $(uname -r), $cpus CPU(s), $n samples in $b blocks"
 scard-bench -n "$n" -b "$b" 2>&1 || echo "# bench-failed: scard-bench"
 # kernel memory per registered reader and per open file (64 x 8)
 scard-bench -m 64,8 2>&1 || echo "# bench-failed: scard-bench -m"
+# kernel allocations per TRANSMIT, by path (kmem trace events)
+scard-bench -a 2000 2>&1 || echo "# bench-failed: scard-bench -a"
 
 # --- phase 2 ---------------------------------------------------------------
 DRV=/sys/bus/usb/drivers/scard_ccid
