@@ -465,15 +465,45 @@ static void scard_perf_account(struct scard_reader *rdr, int ret,
 }
 
 /**
+ * scard_transmit_reply_max() - the largest TRANSMIT output a command admits
+ * @in: SCARD_IO_REQUEST header and command, checked by
+ *	scard_transmit_check()
+ * @in_len: bytes in @in
+ *
+ * A short command APDU gets at most 256 data bytes and SW1 SW2 back
+ * (ISO/IEC 7816-4; the T=0 engine's GET RESPONSE loop stops there too), so
+ * its reply buffer stays small however large the caller's is. An extended
+ * APDU, or bytes that are no APDU at all (an APDU-level reader or the T=1
+ * engine passes them on), may get the largest response.
+ *
+ * Return: header plus response bytes, at most SCARD_MAX_TRANSMIT_OUT.
+ */
+size_t scard_transmit_reply_max(const u8 *in, size_t in_len)
+{
+	struct scard_apdu apdu;
+
+	if (!scard_apdu_parse(&apdu, in + SCARD_IO_HDR_LEN,
+			      in_len - SCARD_IO_HDR_LEN) && !apdu.extended)
+		return SCARD_IO_HDR_LEN + SCARD_MAX_SHORT_RESP;
+	return SCARD_MAX_TRANSMIT_OUT;
+}
+
+/**
  * scard_transmit() - IOCTL_SMARTCARD_TRANSMIT
  * @sf: the file the TRANSMIT is for
  * @in: SCARD_IO_REQUEST header and command, checked by
  *	scard_transmit_check()
  * @in_len: bytes in @in
- * @out: buffer for the header and the response
+ * @out: buffer for the header and the response, at least
+ *	SCARD_IO_HDR_LEN + 2 bytes
  * @out_size: size of @out
  * @out_len: set to the bytes stored in @out, or on -EOVERFLOW to the size
  *	that was needed
+ *
+ * The exchange writes the response straight into @out, after the header:
+ * no buffer in between, no second copy. Every exchange level runs a
+ * response that does not fit to its end and reports its size, so
+ * -EOVERFLOW always comes with the size needed.
  *
  * Context: process; takes the reader lock, sleeps.
  * Return: 0 or a negative errno (see Documentation/scard/userspace-api.rst).
@@ -484,19 +514,17 @@ int scard_transmit(struct scard_file *sf, const u8 *in, size_t in_len,
 	struct scard_reader *rdr = sf->rdr;
 	struct scard_io_request hdr;
 	size_t resp_len = 0;
-	u8 *resp;
 	u64 start;
 	u32 state;
 	int ret;
 
+	if (WARN_ON_ONCE(out_size < SCARD_IO_HDR_LEN + 2))
+		return -EINVAL;
 	memcpy(&hdr, in, sizeof(hdr));
-	resp = kvmalloc(SCARD_MAX_RESP, GFP_KERNEL);
-	if (!resp)
-		return -ENOMEM;
 
 	ret = scard_reader_lock(rdr, sf);
 	if (ret)
-		goto out_free;
+		return ret;
 
 	state = scard_reader_state(rdr);
 	if (state <= SCARD_ABSENT)
@@ -509,25 +537,18 @@ int scard_transmit(struct scard_file *sf, const u8 *in, size_t in_len,
 
 	start = ktime_get_ns();
 	ret = scard_protocol_transmit(rdr, in + SCARD_IO_HDR_LEN,
-				      in_len - SCARD_IO_HDR_LEN, resp,
-				      SCARD_MAX_RESP, &resp_len);
+				      in_len - SCARD_IO_HDR_LEN,
+				      out + SCARD_IO_HDR_LEN,
+				      out_size - SCARD_IO_HDR_LEN, &resp_len);
 	scard_perf_account(rdr, ret, in_len - SCARD_IO_HDR_LEN, resp_len,
 			   ktime_get_ns() - start);
-	if (ret)
-		goto out_unlock;
-
-	*out_len = SCARD_IO_HDR_LEN + resp_len;
-	if (*out_len > out_size) {
-		ret = -EOVERFLOW;
-		goto out_unlock;
-	}
-	memcpy(out, &hdr, sizeof(hdr));
-	memcpy(out + SCARD_IO_HDR_LEN, resp, resp_len);
+	if (!ret || ret == -EOVERFLOW)
+		*out_len = SCARD_IO_HDR_LEN + resp_len;
+	if (!ret)
+		memcpy(out, &hdr, sizeof(hdr));
 
 out_unlock:
 	scard_reader_unlock(rdr);
-out_free:
-	kvfree(resp);
 	return ret;
 }
 

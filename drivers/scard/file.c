@@ -4,10 +4,10 @@
  *
  * Besides the ioctls, a file offers the overlapped TRANSMIT of
  * Documentation/scard/userspace-api.rst: write() queues a TRANSMIT input,
- * a work item runs it, read() returns the TRANSMIT output and poll()
- * reports EPOLLIN when it is there. The result of every asynchronous
- * operation is kept in the file for IOCTL_SMARTCARD_GET_LAST_ERROR. The
- * shape follows drivers/char/tpm/tpm-dev-common.c.
+ * a work item runs it (in the one buffer of scard_xfr_work()), read()
+ * returns the TRANSMIT output and poll() reports EPOLLIN when it is there.
+ * The result of every asynchronous operation is kept in the file for
+ * IOCTL_SMARTCARD_GET_LAST_ERROR. The shape follows drivers/char/tpm/tpm-dev-common.c.
  */
 
 #include <linux/compat.h>
@@ -20,40 +20,44 @@
 
 #include "scard_core.h"
 
+/*
+ * The asynchronous TRANSMIT has one buffer, sf->xfr_buf, allocated by
+ * write(): the request (req_len bytes), then room for the largest reply it
+ * admits (scard_transmit_reply_max()), where the exchange writes the
+ * reply. read() takes the buffer, copies the reply out and frees it.
+ */
 static void scard_xfr_work(struct work_struct *work)
 {
 	struct scard_file *sf = container_of(work, struct scard_file,
 					     xfr_work);
 	struct scard_reader *rdr = sf->rdr;
 	/* Stable while the request is queued: write() refuses a second. */
-	u8 *req = sf->req;
+	u8 *buf = sf->xfr_buf;
 	unsigned long flags;
 	size_t len = 0;
-	u8 *reply;
 	int ret;
 
-	reply = kvmalloc(SCARD_MAX_TRANSMIT_OUT, GFP_KERNEL);
-	if (reply)
-		ret = scard_transmit(sf, req, sf->req_len, reply,
-				     SCARD_MAX_TRANSMIT_OUT, &len);
-	else
-		ret = -ENOMEM;
-	if (ret) {
-		kvfree(reply);
-		reply = NULL;
-		len = 0;
-	}
+	ret = scard_transmit(sf, buf, sf->req_len, buf + sf->req_len,
+			     sf->reply_size, &len);
+	/*
+	 * The room is the most the command admits: a longer reply broke
+	 * the protocol (as in scard_ioctl()), and no read() could take it.
+	 */
+	if (ret == -EOVERFLOW)
+		ret = -EPROTO;
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
-	sf->req = NULL;
-	sf->reply = reply;
-	sf->reply_len = len;
+	sf->reply_len = ret ? 0 : len;
 	sf->xfr_result = ret;
 	sf->last_error = -ret;
 	sf->xfr_state = SCARD_XFR_DONE;
+	if (ret)
+		sf->xfr_buf = NULL;
+	else
+		buf = NULL;	/* read() frees it with the reply */
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 
-	kvfree(req);
+	kvfree(buf);
 	wake_up_interruptible_all(&rdr->event_wait);
 }
 
@@ -156,8 +160,7 @@ static int scard_release(struct inode *inode, struct file *file)
 	}
 	mutex_unlock(&rdr->open_lock);
 
-	kvfree(sf->req);
-	kvfree(sf->reply);
+	kvfree(sf->xfr_buf);
 	kfree(sf);
 	put_device(&rdr->dev);
 	return 0;
@@ -169,6 +172,7 @@ static ssize_t scard_write(struct file *file, const char __user *buf,
 	struct scard_file *sf = file->private_data;
 	struct scard_reader *rdr = sf->rdr;
 	unsigned long flags;
+	size_t room;
 	u8 *req;
 	int ret;
 
@@ -177,31 +181,55 @@ static ssize_t scard_write(struct file *file, const char __user *buf,
 	if (count < SCARD_IO_HDR_LEN + 4 || count > SCARD_MAX_TRANSMIT_IN)
 		return -EINVAL;
 
-	req = vmemdup_user(buf, count);
-	if (IS_ERR(req))
-		return PTR_ERR(req);
+	/*
+	 * One buffer for the request and its reply (see scard_xfr_work()),
+	 * sized first for a short APDU's reply; an extended APDU moves to
+	 * a larger one.
+	 */
+	room = SCARD_IO_HDR_LEN + SCARD_MAX_SHORT_RESP;
+	req = kvmalloc(count + room, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	if (copy_from_user(req, buf, count)) {
+		ret = -EFAULT;
+		goto err_free;
+	}
 	ret = scard_transmit_check(req, count);
-	if (ret) {
+	if (ret)
+		goto err_free;
+	if (scard_transmit_reply_max(req, count) > room) {
+		u8 *big;
+
+		room = scard_transmit_reply_max(req, count);
+		big = kvmalloc(count + room, GFP_KERNEL);
+		if (!big) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		memcpy(big, req, count);
 		kvfree(req);
-		return ret;
+		req = big;
 	}
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
 	if (sf->xfr_state != SCARD_XFR_IDLE) {
 		ret = -EBUSY;
 	} else {
-		sf->req = req;
+		sf->xfr_buf = req;
 		sf->req_len = count;
+		sf->reply_size = room;
 		sf->xfr_state = SCARD_XFR_QUEUED;
 	}
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
-	if (ret) {
-		kvfree(req);
-		return ret;
-	}
+	if (ret)
+		goto err_free;
 
 	queue_work(scard_wq, &sf->xfr_work);
 	return count;
+
+err_free:
+	kvfree(req);
+	return ret;
 }
 
 /* The queued TRANSMIT has finished (or none was queued), or the reader went. */
@@ -251,8 +279,8 @@ static ssize_t scard_read(struct file *file, char __user *buf, size_t count,
 	struct scard_file *sf = file->private_data;
 	struct scard_reader *rdr = sf->rdr;
 	unsigned long flags;
-	size_t len;
-	u8 *reply;
+	size_t len, req_len;
+	u8 *xfr_buf;
 	int ret;
 
 	if (!(file->f_flags & O_NONBLOCK)) {
@@ -271,22 +299,23 @@ static ssize_t scard_read(struct file *file, char __user *buf, size_t count,
 		return ret;
 	}
 	ret = sf->xfr_result;
-	reply = sf->reply;
+	xfr_buf = sf->xfr_buf;
+	req_len = sf->req_len;
 	len = sf->reply_len;
 	if (!ret && len > count) {
 		/* Keep the reply for a read with a large enough buffer. */
 		spin_unlock_irqrestore(&rdr->state_lock, flags);
 		return -EOVERFLOW;
 	}
-	sf->reply = NULL;
+	sf->xfr_buf = NULL;
 	sf->reply_len = 0;
 	sf->xfr_state = SCARD_XFR_IDLE;
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	wake_up_interruptible_all(&rdr->event_wait);
 
-	if (!ret && copy_to_user(buf, reply, len))
+	if (!ret && copy_to_user(buf, xfr_buf + req_len, len))
 		ret = -EFAULT;
-	kvfree(reply);
+	kvfree(xfr_buf);
 	return ret ? ret : len;
 }
 

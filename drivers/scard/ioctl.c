@@ -309,9 +309,11 @@ static const struct scard_ioctl_desc scard_ioctls[] = {
 		    scard_ioc_set_attribute),
 	SCARD_IOC_W(IOCTL_SMARTCARD_CONFISCATE, 0, 0, 0, 0,
 		    scard_ioc_confiscate),
-	SCARD_IOC_W(IOCTL_SMARTCARD_TRANSMIT, SCARD_IO_HDR_LEN + 4,
-		    SCARD_MAX_TRANSMIT_IN, SCARD_IO_HDR_LEN + 2,
-		    SCARD_MAX_TRANSMIT_OUT, scard_ioc_transmit),
+	{ .code = IOCTL_SMARTCARD_TRANSMIT, .min_in = SCARD_IO_HDR_LEN + 4,
+	  .max_in = SCARD_MAX_TRANSMIT_IN, .min_out = SCARD_IO_HDR_LEN + 2,
+	  .max_out = SCARD_MAX_TRANSMIT_OUT, .needs_write = true,
+	  .out_max = scard_transmit_reply_max,
+	  .handler = scard_ioc_transmit },
 	SCARD_IOC_W(IOCTL_SMARTCARD_EJECT, 0, 0, 0, 0, scard_ioc_eject),
 	SCARD_IOC_W(IOCTL_SMARTCARD_SWALLOW, 0, 0, 0, 0, scard_ioc_swallow),
 	SCARD_IOC(IOCTL_SMARTCARD_IS_PRESENT, 0, 0, 0, 0,
@@ -387,7 +389,7 @@ long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct scard_file *sf = file->private_data;
 	struct scard_dioc __user *uarg = (void __user *)arg;
 	const struct scard_ioctl_desc *desc;
-	u32 returned = 0, needed = 0, out_size;
+	u32 returned = 0, needed = 0, out_size, buf_size;
 	void __user *ubuf;
 	struct scard_dioc dioc;
 	u8 *in = NULL, *out = NULL;
@@ -423,16 +425,32 @@ long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (IS_ERR(in))
 			return PTR_ERR(in);
 	}
-	if (out_size) {
-		out = kvzalloc(out_size, GFP_KERNEL);
+	/*
+	 * A caller offering 64 KiB for a short APDU's answer gets a buffer
+	 * of the answer's largest size, not one of 64 KiB.
+	 */
+	buf_size = out_size;
+	if (desc->out_max && dioc.in_len)
+		buf_size = min_t(size_t, buf_size,
+				 desc->out_max(in, dioc.in_len));
+	if (buf_size) {
+		out = kvzalloc(buf_size, GFP_KERNEL);
 		if (!out) {
 			ret = -ENOMEM;
 			goto out_free;
 		}
 	}
 
-	ret = desc->handler(sf, in, dioc.in_len, out, out_size, &returned,
+	ret = desc->handler(sf, in, dioc.in_len, out, buf_size, &returned,
 			    &needed);
+	/*
+	 * More than the input admits, yet within the caller's buffer: the
+	 * card broke the protocol (a short APDU answered with more than 256
+	 * data bytes). Its answer is gone; EOVERFLOW would only make the
+	 * caller retry with the buffer it already offered.
+	 */
+	if (ret == -EOVERFLOW && buf_size < out_size && needed <= out_size)
+		ret = -EPROTO;
 	if (!ret && returned && copy_to_user(ubuf, out, returned))
 		ret = -EFAULT;
 

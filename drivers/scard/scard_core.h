@@ -16,7 +16,6 @@
 /* Largest TRANSMIT input and output: header plus an extended APDU. */
 #define SCARD_IO_HDR_LEN	((u32)sizeof(struct scard_io_request))
 #define SCARD_MAX_TRANSMIT_IN	(SCARD_IO_HDR_LEN + SCARD_MAX_APDU)
-#define SCARD_MAX_RESP		(65536 + 2)
 #define SCARD_MAX_TRANSMIT_OUT	(SCARD_IO_HDR_LEN + SCARD_MAX_RESP)
 
 /**
@@ -59,10 +58,12 @@ enum scard_track {
  *	been called since; poll() reports EPOLLPRI (under state_lock)
  * @xfr_state: asynchronous TRANSMIT state (under state_lock)
  * @xfr_work: runs the queued TRANSMIT
- * @req: the queued TRANSMIT input
- * @req_len: bytes in @req
- * @reply: the TRANSMIT output once done
- * @reply_len: bytes in @reply
+ * @xfr_buf: the asynchronous TRANSMIT's buffer, from write() until read()
+ *	takes the reply (or the exchange fails): the input, then room for
+ *	the output (under state_lock once queued)
+ * @req_len: bytes of input in @xfr_buf
+ * @reply_size: bytes of room for the output after them
+ * @reply_len: bytes of output once done
  * @xfr_result: 0 or a negative errno for the finished TRANSMIT
  */
 struct scard_file {
@@ -76,9 +77,9 @@ struct scard_file {
 	bool track_done;
 	enum scard_xfr_state xfr_state;
 	struct work_struct xfr_work;
-	u8 *req;
+	u8 *xfr_buf;
 	size_t req_len;
-	u8 *reply;
+	size_t reply_size;
 	size_t reply_len;
 	int xfr_result;
 };
@@ -94,6 +95,7 @@ int scard_track(struct scard_file *sf, bool want_present, bool nonblock);
 int scard_transmit(struct scard_file *sf, const u8 *in, size_t in_len,
 		   u8 *out, size_t out_size, size_t *out_len);
 int scard_transmit_check(const u8 *in, size_t in_len);
+size_t scard_transmit_reply_max(const u8 *in, size_t in_len);
 extern struct workqueue_struct *scard_wq;
 
 /* file.c */
@@ -109,7 +111,9 @@ long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
  * @min_in: smallest accepted in_len
  * @max_in: largest accepted in_len
  * @min_out: smallest accepted out_len (smaller: EOVERFLOW)
- * @max_out: largest output the handler produces (the buffer allocated)
+ * @max_out: largest output the handler produces
+ * @out_max: NULL, or the largest output this input can produce; the
+ *	buffer allocated is the smallest of it, @max_out and the caller's
  * @offline_ok: also answered once the reader is gone
  * @needs_write: changes the card or the reader: EBADF on a file not open
  *	for writing
@@ -123,6 +127,7 @@ struct scard_ioctl_desc {
 	u32 max_out;
 	bool offline_ok;
 	bool needs_write;
+	size_t (*out_max)(const u8 *in, size_t in_len);
 	int (*handler)(struct scard_file *sf, const u8 *in, u32 in_len,
 		       u8 *out, u32 out_len, u32 *returned, u32 *needed);
 };

@@ -330,9 +330,13 @@ static int vproxy_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 
 	ret = vproxy_request(vp, SCARD_VPROXY_XFR, 0, tx, tx_len, 0, 0, 0,
 			     &reply, &len);
-	if (!ret && len > rx_size) {
-		/* A card cannot answer more than the reader can take. */
+	if (!ret && len > SCARD_MAX_RESP) {
+		/* A card cannot answer more than a response APDU holds. */
 		ret = -EPROTO;
+	} else if (!ret && len > rx_size) {
+		/* The caller's buffer is too small: tell it the size. */
+		*rx_len = len;
+		ret = -EOVERFLOW;
 	} else if (!ret) {
 		memcpy(rx, reply, len);
 		*rx_len = len;

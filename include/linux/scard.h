@@ -26,6 +26,8 @@
 
 /* Largest short APDU response (256 data bytes + SW1 SW2). */
 #define SCARD_MAX_SHORT_RESP	258
+/* Largest extended APDU response (65536 data bytes + SW1 SW2). */
+#define SCARD_MAX_RESP		(65536 + 2)
 /* Largest APDU the core passes (extended: 4 + 3 + 65535 + 2). */
 #define SCARD_MAX_APDU		65544
 

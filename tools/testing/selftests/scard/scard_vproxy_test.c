@@ -1346,6 +1346,125 @@ TEST_F(hand, eoverflow_reports_size)
 	close(fd2);
 }
 
+/* A TRANSMIT by ioctl in a helper thread, for cards the test plays. */
+struct xmit_op {
+	pthread_t thread;
+	int fd;
+	const uint8_t *in;
+	uint32_t in_len;
+	uint8_t *out;
+	uint32_t out_size;
+	uint32_t got;
+	int result;
+};
+
+static void *xmit_thread(void *arg)
+{
+	struct xmit_op *op = arg;
+
+	op->result = scard_t_dioc(op->fd, IOCTL_SMARTCARD_TRANSMIT, op->in,
+				  op->in_len, op->out, op->out_size, &op->got);
+	return NULL;
+}
+
+/*
+ * The reply room is what the command admits, not the caller's buffer: a
+ * short APDU gets at most 256 data bytes back (more is EPROTO, by ioctl
+ * and by read(), however large the buffer), an extended one up to 65536
+ * (EOVERFLOW with the size needed when the buffer is smaller).
+ */
+TEST_F(hand, reply_room_by_command)
+{
+	static const uint8_t short_le[] = { 0x00, 0xB0, 0x00, 0x00, 0x00 };
+	static const uint8_t ext_le[] = { 0x00, 0xB0, 0x00, 0x00,
+					  0x00, 0x01, 0x2C };
+	static const struct {
+		const uint8_t *apdu;
+		size_t apdu_len;
+		size_t answer;		/* bytes the card sends, SW included */
+		int want;		/* with a 64 KiB buffer */
+	} rows[] = {
+		{ short_le, sizeof(short_le), 258, 0 },
+		{ short_le, sizeof(short_le), 259, EPROTO },
+		{ short_le, sizeof(short_le), 4000, EPROTO },
+		{ ext_le, sizeof(ext_le), 302, 0 },
+		{ ext_le, sizeof(ext_le), 65538, 0 },
+	};
+	size_t big = 8 + 65538;
+	uint8_t in[8 + 16], *out, *answer;
+	struct scard_vproxy_msg req;
+	struct xmit_op op;
+	uint32_t n;
+	size_t i;
+	int fd2;
+
+	out = malloc(big);
+	answer = malloc(65538);
+	ASSERT_TRUE(out && answer);
+	for (i = 0; i < 65538; i++)
+		answer[i] = (uint8_t)i;
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	fd2 = open(self->vc.dev, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, fd2);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pollfd pfd = { .fd = fd2, .events = POLLIN };
+		ssize_t r;
+
+		n = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, rows[i].apdu,
+				    rows[i].apdu_len);
+		/* by ioctl, a 64 KiB buffer */
+		op = (struct xmit_op){ .fd = self->fd, .in = in, .in_len = n,
+				       .out = out, .out_size = big };
+		ASSERT_EQ(0, pthread_create(&op.thread, NULL, xmit_thread,
+					    &op));
+		ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req,
+					self->p, 2000));
+		ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, answer,
+						rows[i].answer));
+		pthread_join(op.thread, NULL);
+		EXPECT_EQ(rows[i].want, op.result)
+			TH_LOG("row %zu by ioctl", i);
+		if (!rows[i].want)
+			EXPECT_EQ(8 + rows[i].answer, op.got);
+
+		/* by write() and read() */
+		ASSERT_EQ((ssize_t)n, write(fd2, in, n));
+		ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req,
+					self->p, 2000));
+		ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, answer,
+						rows[i].answer));
+		ASSERT_EQ(1, poll(&pfd, 1, 2000));
+		if (rows[i].want) {
+			EXPECT_EQ(-1, read(fd2, out, big));
+			EXPECT_EQ(rows[i].want, errno)
+				TH_LOG("row %zu by read()", i);
+			continue;
+		}
+		/* a read() too small keeps the reply; the next one gets it */
+		EXPECT_EQ(-1, read(fd2, out, 10));
+		EXPECT_EQ(EOVERFLOW, errno);
+		r = read(fd2, out, big);
+		EXPECT_EQ((ssize_t)(8 + rows[i].answer), r)
+			TH_LOG("row %zu by read()", i);
+		EXPECT_EQ(0, memcmp(out + 8, answer, rows[i].answer));
+	}
+
+	/* An extended APDU's reply into a small buffer: the size needed. */
+	n = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, ext_le, sizeof(ext_le));
+	op = (struct xmit_op){ .fd = self->fd, .in = in, .in_len = n,
+			       .out = out, .out_size = 8 + 10 };
+	ASSERT_EQ(0, pthread_create(&op.thread, NULL, xmit_thread, &op));
+	ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req, self->p,
+				2000));
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, answer, 302));
+	pthread_join(op.thread, NULL);
+	EXPECT_EQ(EOVERFLOW, op.result);
+	EXPECT_EQ(8u + 302, op.got);
+	close(fd2);
+	free(out);
+	free(answer);
+}
+
 /* A read-only file watches the reader; it cannot drive the card. */
 TEST_F(hand, read_only_file_watches)
 {
