@@ -129,23 +129,102 @@ int scard_reader_commit(struct scard_reader *rdr, const struct scard_atr *atr,
 	return ret;
 }
 
-/* One attempt at the reader lock: 0, -EAGAIN (held), or why to give up. */
-static int scard_reader_try_lock(struct scard_reader *rdr,
-				 struct scard_file *sf)
+static struct lock_class_key scard_reader_lock_key;
+
+/* Why an operation waiting for the reader lock gives up, or 0. */
+static int scard_reader_lock_check(struct scard_reader *rdr,
+				   struct scard_file *sf)
 {
 	if (sf && READ_ONCE(sf->cancelled))
 		return -ECANCELED;
 	if (READ_ONCE(rdr->gone))
 		return -ENODEV;
-	return mutex_trylock(&rdr->lock) ? 0 : -EAGAIN;
+	return 0;
 }
 
-/* The wait for the reader lock is over: taken, or given up (*@ret). */
-static bool scard_reader_lock_done(struct scard_reader *rdr,
-				   struct scard_file *sf, int *ret)
+/**
+ * struct scard_lock_waiter - an operation queued for the reader lock
+ * @node: entry in the reader's lock_queue
+ * @task: the waiting task
+ * @granted: the lock was handed to it (written under state_lock)
+ */
+struct scard_lock_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	bool granted;
+};
+
+/*
+ * Release the reader lock: hand it to the operation that has waited
+ * longest, or mark it free. Handing it over, rather than freeing it and
+ * waking the waiters to race for it, keeps an operation that releases and
+ * takes the lock again at once (a file transmitting in a loop) from
+ * starving the others. state_lock held: the waiter cannot leave while it
+ * is woken.
+ */
+static void scard_reader_pass_lock(struct scard_reader *rdr)
 {
-	*ret = scard_reader_try_lock(rdr, sf);
-	return *ret != -EAGAIN;
+	struct scard_lock_waiter *w;
+
+	lockdep_assert_held(&rdr->state_lock);
+	w = list_first_entry_or_null(&rdr->lock_queue,
+				     struct scard_lock_waiter, node);
+	if (!w) {
+		rdr->lock_held = false;
+		return;
+	}
+	list_del_init(&w->node);
+	WRITE_ONCE(w->granted, true);
+	wake_up_process(w->task);
+}
+
+/* Take the reader lock, first come first served; 0 or why not. */
+static int scard_reader_acquire(struct scard_reader *rdr,
+				struct scard_file *sf)
+{
+	struct scard_lock_waiter w = { .task = current };
+	unsigned long flags;
+	int ret, intr;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	ret = scard_reader_lock_check(rdr, sf);
+	if (!ret && !rdr->lock_held) {
+		rdr->lock_held = true;
+		ret = 1;
+	} else if (!ret) {
+		list_add_tail(&w.node, &rdr->lock_queue);
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	if (ret)
+		return ret < 0 ? ret : 0;
+
+	intr = wait_event_interruptible(rdr->lock_wait,
+					READ_ONCE(w.granted) ||
+					scard_reader_lock_check(rdr, sf));
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	ret = scard_reader_lock_check(rdr, sf);
+	if (w.granted) {
+		/* A closed file's queued operation never runs. */
+		if (ret)
+			scard_reader_pass_lock(rdr);
+	} else {
+		list_del(&w.node);
+		if (intr)
+			ret = -EINTR;
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+	return ret;
+}
+
+/* Give the reader lock to the next operation. */
+static void scard_reader_hand_on(struct scard_reader *rdr)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	scard_reader_pass_lock(rdr);
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
 }
 
 /**
@@ -158,7 +237,9 @@ static bool scard_reader_lock_done(struct scard_reader *rdr,
  * when @sf is closed (its asynchronous TRANSMIT waits in a work item,
  * which signals do not reach) and when the reader goes. The operation
  * that follows is bound to the card present now: see
- * scard_reader_set_state(). Pair with scard_reader_unlock().
+ * scard_reader_set_state(). Waiters are served in the order they came
+ * (the lock is handed over on release), so that a file transmitting in a
+ * loop cannot starve another. Pair with scard_reader_unlock().
  *
  * Context: process; sleeps interruptibly.
  * Return: 0, -EINTR on a signal, -ECANCELED when @sf is being closed, or
@@ -167,19 +248,17 @@ static bool scard_reader_lock_done(struct scard_reader *rdr,
 int scard_reader_lock(struct scard_reader *rdr, struct scard_file *sf)
 {
 	unsigned long flags;
-	int ret = -EAGAIN;
+	int ret;
 
-	/* The condition keeps the attempt's answer: ret is set inside. */
-	if (wait_event_interruptible(rdr->lock_wait,
-				     scard_reader_lock_done(rdr, sf, &ret)))
-		return -EINTR;
+	ret = scard_reader_acquire(rdr, sf);
 	if (ret)
 		return ret;
+	lock_map_acquire(&rdr->lock_dep_map);
 	down_read(&rdr->ops_sem);
 	if (rdr->disconnected) {
 		up_read(&rdr->ops_sem);
-		mutex_unlock(&rdr->lock);
-		wake_up(&rdr->lock_wait);
+		lock_map_release(&rdr->lock_dep_map);
+		scard_reader_hand_on(rdr);
 		return -ENODEV;
 	}
 	/*
@@ -202,8 +281,8 @@ void scard_reader_unlock(struct scard_reader *rdr)
 {
 	rdr->holder = NULL;
 	up_read(&rdr->ops_sem);
-	mutex_unlock(&rdr->lock);
-	wake_up(&rdr->lock_wait);
+	lock_map_release(&rdr->lock_dep_map);
+	scard_reader_hand_on(rdr);
 }
 EXPORT_SYMBOL_IF_KUNIT(scard_reader_unlock);
 
@@ -703,8 +782,10 @@ struct scard_reader *scard_reader_alloc(struct device *parent,
 
 	rdr->ops = ops;
 	init_rwsem(&rdr->ops_sem);
-	mutex_init(&rdr->lock);
+	INIT_LIST_HEAD(&rdr->lock_queue);
 	init_waitqueue_head(&rdr->lock_wait);
+	lockdep_init_map(&rdr->lock_dep_map, "scard_reader_lock",
+			 &scard_reader_lock_key, 0);
 	mutex_init(&rdr->open_lock);
 	spin_lock_init(&rdr->state_lock);
 	init_waitqueue_head(&rdr->event_wait);

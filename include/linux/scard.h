@@ -14,6 +14,7 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
@@ -227,14 +228,19 @@ struct scard_reader_caps {
  *	(the pcsc-lite IFD handler) knows how many devices one reader has
  * @ops_sem: read-held around every driver call; write-held to disconnect
  * @disconnected: set once the driver has unregistered the reader
- * @lock: serializes card operations (power, protocol, transmit); taken
- *	with scard_reader_lock(), which also waits on @lock_wait
- * @lock_wait: woken when @lock is released, a file is closed or the reader
- *	goes, so that waiters for @lock can give up
- * @holder: the file whose asynchronous TRANSMIT holds @lock, or NULL
- *	(written and read by the holder of @lock only)
- * @op_events: @event_count when @lock was taken: the operation under way
- *	is for the card present then (written under @lock and @state_lock)
+ * @lock_held: the reader lock, which serializes card operations (power,
+ *	protocol, transmit), is taken (under @state_lock); see
+ *	scard_reader_lock()
+ * @lock_queue: operations waiting for the reader lock, served first in
+ *	first out (under @state_lock)
+ * @lock_wait: the waiters for the reader lock sleep here; woken when a
+ *	file is closed or the reader goes, so that they can give up
+ * @lock_dep_map: the reader lock for lockdep
+ * @holder: the file whose asynchronous TRANSMIT holds the reader lock, or
+ *	NULL (written and read by the holder of the lock only)
+ * @op_events: @event_count when the reader lock was taken: the operation
+ *	under way is for the card present then (written under the reader
+ *	lock and @state_lock)
  * @state_lock: protects @state, @event_count and @files (any context)
  * @state: SCARD_ABSENT .. SCARD_SPECIFIC
  * @event_count: card insertions and removals seen
@@ -270,8 +276,12 @@ struct scard_reader {
 
 	struct rw_semaphore ops_sem;
 	bool disconnected;
-	struct mutex lock;		/* serializes card operations */
+	bool lock_held;
+	struct list_head lock_queue;
 	wait_queue_head_t lock_wait;
+#ifdef CONFIG_LOCKDEP
+	struct lockdep_map lock_dep_map;
+#endif
 	struct scard_file *holder;
 	u32 op_events;
 

@@ -1350,7 +1350,7 @@ TEST_F(hand, eoverflow_reports_size)
 struct xmit_op {
 	pthread_t thread;
 	int fd;
-	const uint8_t *in;
+	const uint8_t *in;	/* xmit_twice_thread(): two inputs in a row */
 	uint32_t in_len;
 	uint8_t *out;
 	uint32_t out_size;
@@ -1463,6 +1463,83 @@ TEST_F(hand, reply_room_by_command)
 	close(fd2);
 	free(out);
 	free(answer);
+}
+
+/* Two TRANSMITs back to back on one file, as a client in a loop. */
+static void *xmit_twice_thread(void *arg)
+{
+	struct xmit_op *op = arg;
+
+	op->result = scard_t_dioc(op->fd, IOCTL_SMARTCARD_TRANSMIT, op->in,
+				  op->in_len, op->out, op->out_size, &op->got);
+	if (!op->result)
+		op->result = scard_t_dioc(op->fd, IOCTL_SMARTCARD_TRANSMIT,
+					  op->in + op->in_len, op->in_len,
+					  op->out, op->out_size, &op->got);
+	return NULL;
+}
+
+/*
+ * The reader lock is handed over first come first served: a file that
+ * transmits again at once after its exchange queues behind the files
+ * already waiting, instead of taking the lock before they wake up.
+ */
+TEST_F(hand, reader_lock_first_come_first_served)
+{
+	static const uint8_t order[] = { 2, 3, 4 };
+	uint8_t in_a[2][8 + 4], in_b[8 + 4], in_c[8 + 4], out[3][8 + 2];
+	uint8_t apdu[4] = { 0x00, 0xCA, 0x00, 0x00 };
+	struct xmit_op a, b, c;
+	struct scard_vproxy_msg req;
+	int fds[3], i, n;
+
+	ASSERT_EQ(0, hand_specific(&self->vc, self->fd));
+	for (i = 0; i < 3; i++) {
+		fds[i] = open(self->vc.dev, O_RDWR);
+		ASSERT_LE(0, fds[i]);
+	}
+	/* P1 says who sent it: A 1 then 4, B 2, C 3 */
+	apdu[2] = 1;
+	n = (int)scard_t_xmit_in(in_a[0], SCARD_PROTOCOL_T0, 8, apdu, 4);
+	apdu[2] = 4;
+	scard_t_xmit_in(in_a[1], SCARD_PROTOCOL_T0, 8, apdu, 4);
+	apdu[2] = 2;
+	scard_t_xmit_in(in_b, SCARD_PROTOCOL_T0, 8, apdu, 4);
+	apdu[2] = 3;
+	scard_t_xmit_in(in_c, SCARD_PROTOCOL_T0, 8, apdu, 4);
+	a = (struct xmit_op){ .fd = fds[0], .in = in_a[0], .in_len = n,
+			      .out = out[0], .out_size = sizeof(out[0]) };
+	b = (struct xmit_op){ .fd = fds[1], .in = in_b, .in_len = n,
+			      .out = out[1], .out_size = sizeof(out[1]) };
+	c = (struct xmit_op){ .fd = fds[2], .in = in_c, .in_len = n,
+			      .out = out[2], .out_size = sizeof(out[2]) };
+
+	/* A holds the reader while the card thinks; B, then C, queue. */
+	ASSERT_EQ(0, pthread_create(&a.thread, NULL, xmit_twice_thread, &a));
+	ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req, self->p,
+				2000));
+	ASSERT_EQ(1, self->p[2]);
+	ASSERT_EQ(0, pthread_create(&b.thread, NULL, xmit_thread, &b));
+	usleep(200000);
+	ASSERT_EQ(0, pthread_create(&c.thread, NULL, xmit_thread, &c));
+	usleep(200000);
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, sw_ok,
+					sizeof(sw_ok)));
+	for (i = 0; i < 3; i++) {
+		ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req,
+					self->p, 2000));
+		EXPECT_EQ(order[i], self->p[2]) TH_LOG("exchange %d", i + 2);
+		ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, sw_ok,
+						sizeof(sw_ok)));
+	}
+	pthread_join(a.thread, NULL);
+	pthread_join(b.thread, NULL);
+	pthread_join(c.thread, NULL);
+	EXPECT_EQ(0, a.result);
+	EXPECT_EQ(0, b.result);
+	EXPECT_EQ(0, c.result);
+	for (i = 0; i < 3; i++)
+		close(fds[i]);
 }
 
 /* A read-only file watches the reader; it cannot drive the card. */
