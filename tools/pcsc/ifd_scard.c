@@ -61,6 +61,8 @@
 #define IFD_VENDOR_IFD_EXCHANGE	SCARD_CTL_CODE(1)
 
 #define IFD_GONE_POLL_MS	500
+/* How soon to look again at a reader that has no card state yet. */
+#define IFD_UNKNOWN_POLL_MS	100
 /*
  * A USB reader pcscd announces: how long a driver may take to bind the
  * interface (none bound: not ours), and scard_ccid to register its slots
@@ -511,7 +513,14 @@ static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 		pthread_mutex_unlock(&c->lock);
 	}
 	ret = c->poll_fd >= 0 ? scard_get_state(c->poll_fd, &state) : -ENODEV;
-	if (!ret) {
+	if (!ret && state == SCARD_W_UNKNOWN) {
+		/*
+		 * A reader just registered has not looked at its slot yet:
+		 * no card to wait for, ask again soon.
+		 */
+		timeout = timeout > 0 && timeout < IFD_UNKNOWN_POLL_MS ?
+			  timeout : IFD_UNKNOWN_POLL_MS;
+	} else if (!ret) {
 		ret = state == SCARD_W_ABSENT ? scard_is_present(c->poll_fd) :
 						scard_is_absent(c->poll_fd);
 		/* EBUSY: the request of an earlier call still pends. */
@@ -529,7 +538,7 @@ static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 		c->poll_fd = -1;
 		timeout = timeout > 0 && timeout < IFD_GONE_POLL_MS ?
 			  timeout : IFD_GONE_POLL_MS;
-	} else {
+	} else if (state != SCARD_W_UNKNOWN) {
 		p[n].fd = c->poll_fd;
 		p[n].events = POLLPRI;
 		n++;
@@ -848,5 +857,10 @@ RESPONSECODE IFDHICCPresence(DWORD Lun)
 	ifd_put(c, ret);
 	if (ret && ret != -ENODEV)
 		return ifd_rc(ret);
-	return state == SCARD_W_ABSENT ? IFD_ICC_NOT_PRESENT : IFD_ICC_PRESENT;
+	/*
+	 * SCARD_W_UNKNOWN: the reader has not looked at its slot yet. Saying
+	 * "present" now would have pcscd power a card that may not be there
+	 * (or not ready), fail, and mark it mute until it is reinserted.
+	 */
+	return state <= SCARD_W_ABSENT ? IFD_ICC_NOT_PRESENT : IFD_ICC_PRESENT;
 }
