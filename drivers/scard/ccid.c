@@ -45,6 +45,7 @@
 #include <linux/scard.h>
 
 #include "ccid_msg.h"
+#include "ccid_quirks.h"
 
 /* Slots beyond this many are ignored (bMaxSlotIndex may say up to 256). */
 #define CCID_MAX_SLOTS		8
@@ -65,21 +66,9 @@
 #define CCID_POLL_MS		1000	/* presence polling without interrupt */
 #define CCID_GONE_WAIT_MS	1000	/* a transport error: unplugged? */
 
-/*
- * QEMU 7.2's usb-ccid (08e6:4433) silently drops answers longer than
- * 384 bytes although it advertises 65554 (BULK_IN_BUF_SIZE).
- */
-#define CCID_QUIRK_MAX_MSG_384	BIT(0)
 #define CCID_QEMU_MAX_MSG	384
-/*
- * QEMU 7.2's ccid-card-emulated waits for commands on a condition variable
- * without a predicate (handle_apdu_thread): a command that arrives while
- * its thread is still finishing the previous one is never picked up, and
- * the reader stays silent. Another XfrBlock signals the thread, which then
- * answers both; the extra answer is dropped as stale by its bSeq.
- */
-#define CCID_QUIRK_LOST_WAKEUP	BIT(1)
 #define CCID_KICK_AFTER_MS	1000
+#define CCID_MAX_PARAM_QUIRKS	16
 
 static bool escape;
 module_param(escape, bool, 0644);
@@ -1371,13 +1360,96 @@ static int ccid_alloc_io(struct ccid_dev *ccid,
 	return 0;
 }
 
-/* Readers that need special treatment, matched on the whole device. */
-static const struct usb_device_id ccid_quirks[] = {
-	/* QEMU usb-ccid: answers over 384 bytes are dropped (7.2). */
-	{ USB_DEVICE(0x08e6, 0x4433),
-	  .driver_info = CCID_QUIRK_MAX_MSG_384 | CCID_QUIRK_LOST_WAKEUP },
-	{ }
+/*
+ * Readers that need special treatment (ccid_quirks.h), matched on the
+ * device's VID:PID and bcdDevice. Documentation/scard/ccid.rst says how
+ * to add one.
+ */
+static const struct scard_ccid_quirk ccid_quirk_table[] = {
+	/* QEMU usb-ccid and ccid-card-emulated (7.2) */
+	{ 0x08e6, 0x4433, 0x0000, 0xffff,
+	  CCID_QUIRK_MAX_MSG_384 | CCID_QUIRK_LOST_WAKEUP },
 };
+
+/* The "quirks" parameter's entries, which win over the table. */
+static struct scard_ccid_quirk ccid_param_quirks[CCID_MAX_PARAM_QUIRKS];
+static size_t ccid_nparam_quirks;
+static char ccid_quirks_string[256];
+static DEFINE_SPINLOCK(ccid_quirks_lock);
+
+static int ccid_quirks_set(const char *val, const struct kernel_param *kp)
+{
+	struct scard_ccid_quirk q[CCID_MAX_PARAM_QUIRKS];
+	int n;
+
+	if (strlen(val) >= sizeof(ccid_quirks_string))
+		return -ENOSPC;
+	n = scard_ccid_quirks_parse(val, q, ARRAY_SIZE(q));
+	if (n < 0)
+		return n;
+	spin_lock(&ccid_quirks_lock);
+	memcpy(ccid_param_quirks, q, n * sizeof(q[0]));
+	ccid_nparam_quirks = n;
+	strscpy(ccid_quirks_string, val, sizeof(ccid_quirks_string));
+	strim(ccid_quirks_string);
+	spin_unlock(&ccid_quirks_lock);
+	return 0;
+}
+
+static int ccid_quirks_get(char *buf, const struct kernel_param *kp)
+{
+	int len;
+
+	spin_lock(&ccid_quirks_lock);
+	len = sysfs_emit(buf, "%s\n", ccid_quirks_string);
+	spin_unlock(&ccid_quirks_lock);
+	return len;
+}
+
+static const struct kernel_param_ops ccid_quirks_ops = {
+	.set = ccid_quirks_set,
+	.get = ccid_quirks_get,
+};
+module_param_cb(quirks, &ccid_quirks_ops, NULL, 0644);
+MODULE_PARM_DESC(quirks,
+		 "Add or override quirks for readers bound afterwards: VVVV:PPPP:flag[+flag],... (see Documentation/scard/ccid.rst)");
+
+/* The quirks of @udev: the parameter's entry, else the table's, else 0. */
+static unsigned long ccid_quirks_of(struct usb_device *udev)
+{
+	u16 vid = le16_to_cpu(udev->descriptor.idVendor);
+	u16 pid = le16_to_cpu(udev->descriptor.idProduct);
+	u16 bcd = le16_to_cpu(udev->descriptor.bcdDevice);
+	const struct scard_ccid_quirk *q;
+	unsigned long flags = 0;
+
+	spin_lock(&ccid_quirks_lock);
+	q = scard_ccid_quirk_find(ccid_param_quirks, ccid_nparam_quirks, vid,
+				  pid, bcd);
+	if (q)
+		flags = q->flags;
+	spin_unlock(&ccid_quirks_lock);
+	if (q)
+		return flags;
+	q = scard_ccid_quirk_find(ccid_quirk_table,
+				  ARRAY_SIZE(ccid_quirk_table), vid, pid, bcd);
+	return q ? q->flags : 0;
+}
+
+static ssize_t quirks_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct ccid_dev *ccid = usb_get_intfdata(to_usb_interface(dev));
+
+	return scard_ccid_quirks_names(ccid->quirks, buf, PAGE_SIZE);
+}
+static DEVICE_ATTR_RO(quirks);
+
+static struct attribute *ccid_attrs[] = {
+	&dev_attr_quirks.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(ccid);
 
 static const char *const ccid_level_names[] = {
 	[SCARD_LEVEL_CHAR] = "character",
@@ -1391,7 +1463,6 @@ static int ccid_probe(struct usb_interface *intf,
 {
 	struct usb_endpoint_descriptor *bulk_in, *bulk_out, *int_in;
 	struct usb_device *udev = interface_to_usbdev(intf);
-	const struct usb_device_id *quirk;
 	const struct scard_reader_ops *ops;
 	struct ccid_dev *ccid;
 	unsigned int i;
@@ -1440,9 +1511,9 @@ static int ccid_probe(struct usb_interface *intf,
 
 	ccid->max_msg = clamp_t(size_t, ccid->desc.max_msg_len, CCID_MIN_MSG,
 				CCID_MAX_MSG);
-	quirk = usb_match_id(intf, ccid_quirks);
-	if (quirk)
-		ccid->quirks = quirk->driver_info;
+	ccid->quirks = ccid_quirks_of(udev);
+	if (ccid->quirks & CCID_QUIRK_NO_INTERRUPT)
+		int_in = NULL;
 	if (ccid->quirks & CCID_QUIRK_MAX_MSG_384)
 		ccid->max_msg = min_t(size_t, ccid->max_msg, CCID_QEMU_MAX_MSG);
 
@@ -1627,6 +1698,7 @@ static struct usb_driver ccid_driver = {
 	.pre_reset = ccid_pre_reset,
 	.post_reset = ccid_post_reset,
 	.id_table = ccid_ids,
+	.dev_groups = ccid_groups,
 	.disable_hub_initiated_lpm = 1,
 };
 module_usb_driver(ccid_driver);

@@ -330,7 +330,8 @@ struct kunit_suite scard_ioctl_suite = {
 
 kunit_test_suites(&scard_atr_suite, &scard_t0_suite, &scard_ccid_msg_suite,
 		  &scard_ioctl_suite, &scard_pps_suite, &scard_char_suite,
-		  &scard_t1_suite, &scard_serial_suite);
+		  &scard_t1_suite, &scard_serial_suite,
+		  &scard_ccid_quirks_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for the scard smart card library");

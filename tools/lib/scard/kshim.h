@@ -3,7 +3,7 @@
  * kshim.h - the little of the kernel API that the scard library files use,
  * mapped onto libc, so that drivers/scard/atr.c also builds into scardctl
  * and the parsers and protocol engines (apdu.c, pps.c, timing.c, t0.c,
- * t1.c, charlvl.c, ccid_msg.c) build into the fuzz targets of
+ * t1.c, charlvl.c, ccid_msg.c, ccid_quirks.c) build into the fuzz targets of
  * tools/testing/fuzz.
  *
  * Build with the kshim directory first on the include path, then the
@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,53 @@ static inline void kfree(const void *p)
 {
 	free((void *)p);
 }
+
+static inline char *kstrdup(const char *s, unsigned int flags)
+{
+	(void)flags;
+	return strdup(s);
+}
+
+/* <linux/string.h>, <linux/kernel.h>: what the quirks parser uses. */
+static inline char *strim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
+		s[--n] = 0;
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		s++;
+	return s;
+}
+
+static inline int match_string(const char *const *array, size_t n,
+			       const char *string)
+{
+	size_t i;
+
+	for (i = 0; i < n && array[i]; i++)
+		if (!strcmp(array[i], string))
+			return (int)i;
+	return -EINVAL;
+}
+
+static inline int hex_to_bin(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+		return (ch | 0x20) - 'a' + 10;
+	return -1;
+}
+
+/* The kernel's scnprintf(): the length written, never more than size - 1. */
+#define scnprintf(buf, size, ...)					\
+	({								\
+		size_t __sz = (size);					\
+		int __n = __sz ? snprintf((buf), __sz, __VA_ARGS__) : 0; \
+		__n < 0 || !__sz ? 0 :					\
+		(size_t)__n >= __sz ? (int)__sz - 1 : __n;		\
+	})
 
 /*
  * <linux/device.h>, <linux/cdev.h>, <linux/list.h>, <linux/mutex.h>,

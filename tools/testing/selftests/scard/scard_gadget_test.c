@@ -6,7 +6,8 @@
  * through small messages, time extensions, T=1 WTX (bBWI), a mute card
  * and the Abort sequence, SIGKILL and close() in the middle of an
  * exchange, system sleep during an exchange, escape commands, malformed
- * answers, an unplug in the middle of an exchange and NotifySlotChange.
+ * answers, an unplug in the middle of an exchange, NotifySlotChange and
+ * the quirks table.
  *
  * Each test starts ccid-gadget (from PATH) and finds its readers by their
  * sysfs name; the QEMU reader is left alone. The whole program is skipped
@@ -25,6 +26,7 @@
 #define GADGET_MAX	8
 #define XFR_TIMEOUT_PARAM "/sys/module/scard_ccid/parameters/xfr_timeout_ms"
 #define ESCAPE_PARAM	"/sys/module/scard_ccid/parameters/escape"
+#define QUIRKS_PARAM	"/sys/module/scard_ccid/parameters/quirks"
 
 struct gadget {
 	pid_t pid;
@@ -316,16 +318,17 @@ static int echo_check(int fd, uint32_t proto, size_t lc, int ext)
 	return ret;
 }
 
-/* TRANSMIT @apdu; 0 when the answer is SW 90 00 and nothing else. */
+/* TRANSMIT @apdu (any size); 0 when the answer is 90 00 and nothing else. */
 static int xmit_nop(int fd, const uint8_t *apdu, size_t len)
 {
-	uint8_t r[300];
+	uint8_t *r = NULL;
 	size_t n = 0;
-	int ret = scard_t_transmit(fd, apdu, len, r, sizeof(r), &n);
+	int ret = xmit(fd, SCARD_PROTOCOL_T0, apdu, len, &r, &n);
 
-	if (ret)
-		return ret;
-	return n == 2 && r[0] == 0x90 && r[1] == 0 ? 0 : EBADMSG;
+	if (!ret && (n != 2 || r[0] != 0x90 || r[1]))
+		ret = EBADMSG;
+	free(r);
+	return ret;
 }
 
 FIXTURE(gadget)
@@ -977,6 +980,101 @@ TEST_F(gadget, card_removal_notify)
 	ASSERT_EQ(0, scard_t_state(self->fd, &state));
 	EXPECT_EQ(SCARD_ABSENT, state);
 	EXPECT_EQ(ENOMEDIUM, scard_t_power(self->fd, SCARD_COLD_RESET));
+}
+
+/* The quirks scard_ccid shows for the gadget's interface. */
+static int gadget_quirks(struct gadget *g, char *buf, size_t size)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/device/quirks", g->sys[0]);
+	return read_line(path, buf, size);
+}
+
+/* Without an entry (ccid-gadget is 1209:0001), the reader has none. */
+TEST_F(gadget, quirks_none_by_default)
+{
+	static const char *const args[] = { NULL };
+	char buf[128] = "";
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	ASSERT_EQ(0, gadget_quirks(&self->g, buf, sizeof(buf)));
+	EXPECT_STREQ("none", buf);
+}
+
+/*
+ * The quirks parameter adds an entry for the gadget's VID:PID, applied
+ * when the reader binds and shown in sysfs: max_msg_384 caps the messages
+ * of a reader that says 65554 (a 1000-byte APDU goes in pieces),
+ * no_interrupt makes the driver poll for the card's removal.
+ */
+TEST_F(gadget, quirks_param_applied)
+{
+	static const char *const args[] = { "--level", "ext", "--max-msg",
+					    "65554", "--remove-after-ms",
+					    "3000", NULL };
+	char saved[256] = "", buf[128] = "", path[96];
+	uint8_t case3e[7 + 1000];
+	uint32_t state = 0;
+	double end;
+
+	ASSERT_EQ(0, read_line(QUIRKS_PARAM, saved, sizeof(saved)));
+	ASSERT_EQ(0, write_str(QUIRKS_PARAM,
+			       "1209:0001:no_interrupt+max_msg_384"));
+	if (gadget_start(&self->g, 1, args)) {
+		write_str(QUIRKS_PARAM, saved);
+		ASSERT_TRUE(0) TH_LOG("gadget did not start");
+	}
+	/* later readers are not affected: put the parameter back now */
+	ASSERT_EQ(0, write_str(QUIRKS_PARAM, saved[0] ? saved : "\n"));
+	ASSERT_EQ(0, gadget_quirks(&self->g, buf, sizeof(buf)));
+	EXPECT_STREQ("max_msg_384 no_interrupt", buf);
+
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	/* 1000 bytes in (case 3E: only 90 00 back, which fits 384) */
+	memset(case3e, 0x5A, sizeof(case3e));
+	memcpy(case3e, (uint8_t[]){ 0x00, 0xEE, 0x00, 0x00, 0x00, 0x03, 0xE8 },
+	       7);
+	EXPECT_EQ(0, xmit_nop(self->fd, case3e, sizeof(case3e)));
+	EXPECT_TRUE(gadget_log_has(&self->g, " chain 1\n", 1));
+
+	/* no NotifySlotChange is looked at: polling sees the card go */
+	snprintf(path, sizeof(path), "%s/state", self->g.sys[0]);
+	end = now_s() + 10;
+	while (now_s() < end) {
+		if (!read_line(path, buf, sizeof(buf)) &&
+		    !strcmp(buf, "absent"))
+			break;
+		usleep(50000);
+	}
+	EXPECT_STREQ("absent", buf);
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_ABSENT, state);
+}
+
+/* A malformed quirks string is refused and changes nothing. */
+TEST_F(gadget, quirks_param_refused)
+{
+	static const char *const bad[] = {
+		"zz", "1209:0001", "1209:0001:bogus", "1209:1:none",
+		"1209:0001:none,,", "1209:0001:no_interrupt+",
+	};
+	char saved[256] = "", now[256] = "";
+	size_t i;
+
+	ASSERT_EQ(0, read_line(QUIRKS_PARAM, saved, sizeof(saved)));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int fd = open(QUIRKS_PARAM, O_WRONLY);
+
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(-1, write(fd, bad[i], strlen(bad[i])))
+			TH_LOG("\"%s\" was accepted", bad[i]);
+		EXPECT_EQ(EINVAL, errno);
+		close(fd);
+		ASSERT_EQ(0, read_line(QUIRKS_PARAM, now, sizeof(now)));
+		EXPECT_STREQ(saved, now);
+	}
 }
 
 static int in_path(const char *prog)
