@@ -45,6 +45,7 @@
 #include <linux/scard.h>
 
 #include "ccid_msg.h"
+#include "compat.h"
 #include "ccid_quirks.h"
 
 /* Slots beyond this many are ignored (bMaxSlotIndex may say up to 256). */
@@ -302,6 +303,27 @@ static int ccid_wait(struct ccid_dev *ccid, struct scard_reader *rdr,
 }
 
 /* The errno for a bulk URB that completed with a non-zero status. */
+/*
+ * An unplugged device fails the transfer, or cuts a message short, before
+ * the hub driver has seen it go: give disconnect a moment to tell.
+ */
+static bool ccid_unplugged(struct ccid_dev *ccid)
+{
+	return wait_event_killable_timeout(ccid->wait, ccid_gone(ccid),
+					   msecs_to_jiffies(CCID_GONE_WAIT_MS)) > 0;
+}
+
+/* Shorter than its header, or than the dwLength it says it carries? */
+static bool ccid_truncated(const u8 *buf, size_t len, size_t max)
+{
+	u32 dlen;
+
+	if (len < CCID_HDR_SIZE)
+		return true;
+	dlen = get_unaligned_le32(buf + 1);
+	return dlen <= max - CCID_HDR_SIZE && CCID_HDR_SIZE + dlen > len;
+}
+
 static int ccid_urb_error(struct ccid_dev *ccid, struct urb *urb)
 {
 	int ret;
@@ -319,14 +341,7 @@ static int ccid_urb_error(struct ccid_dev *ccid, struct urb *urb)
 	case -EPROTO:
 	case -EILSEQ:
 	case -ETIME:
-		/*
-		 * An unplugged device fails the transfer before the hub
-		 * driver has seen it go: give disconnect a moment to tell.
-		 */
-		if (wait_event_killable_timeout(ccid->wait, ccid_gone(ccid),
-						msecs_to_jiffies(CCID_GONE_WAIT_MS)) > 0)
-			return -ENODEV;
-		return -EIO;
+		return ccid_unplugged(ccid) ? -ENODEV : -EIO;
 	case -EPIPE:
 		return -EPIPE;
 	case -EOVERFLOW:
@@ -529,6 +544,15 @@ static int ccid_transact(struct ccid_dev *ccid, struct scard_reader *rdr,
 				return -EPROTO;
 			continue;
 		}
+
+		/*
+		 * A message cut short: what an unplug in the middle of the
+		 * bulk IN leaves. The caller hears ENODEV, not a protocol
+		 * error, when the device is indeed going.
+		 */
+		if (ccid_truncated(ccid->in_buf, ccid->in_urb->actual_length,
+				   ccid->max_msg) && ccid_unplugged(ccid))
+			return -ENODEV;
 
 		ret = scard_ccid_parse_response(resp, ccid->in_buf,
 						ccid->in_urb->actual_length,
@@ -1501,6 +1525,18 @@ static int ccid_probe(struct usb_interface *intf,
 			ret = -ENODEV;
 			goto err_free;
 		}
+	}
+
+	/* A packet size of 0 makes every transfer fail (usb_submit_urb()). */
+	if (!usb_endpoint_maxp(bulk_in) || !usb_endpoint_maxp(bulk_out)) {
+		dev_err(&intf->dev, "bulk endpoint with wMaxPacketSize 0\n");
+		ret = -ENODEV;
+		goto err_free;
+	}
+	if (int_in && !usb_endpoint_maxp(int_in)) {
+		dev_warn(&intf->dev,
+			 "interrupt endpoint with wMaxPacketSize 0: polling\n");
+		int_in = NULL;
 	}
 
 	ccid->nslots = min_t(unsigned int, ccid->desc.max_slot_index + 1,

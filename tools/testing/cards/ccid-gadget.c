@@ -8,7 +8,7 @@
  *
  *   ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both]
  *               [--time-ext N] [--mute] [--mute-after-ext N]
- *               [--garbage seq|short|length|type|slot|status]
+ *               [--garbage seq|short|length|type|slot|status] [--hostile NAME]
  *               [--unplug-after-ms N] [--remove-after-ms N] [--chain N]
  *               [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N]
  *               [--max-msg N]
@@ -32,7 +32,10 @@
  * unless --zlp no. --remove-after-ms N takes the card of slot 0 out N ms
  * after SET_CONFIGURATION and says so with NotifySlotChange.
  * PC_to_RDR_Escape is answered with RDR_to_PC_Escape carrying the same
- * bytes.
+ * bytes. --hostile NAME makes the reader misbehave in one way (its
+ * descriptors, its answer to the trigger, its interrupt messages, or an
+ * unplug at one step): see ccid-gadget-hostile.c; --garbage MODE is the
+ * same as --hostile MODE.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
@@ -57,15 +60,12 @@
 #include <linux/usb/raw_gadget.h>
 
 #include "card.h"
+#include "ccid-gadget.h"
 
-#define GADGET_INS_TRIGGER	0xEA
 #define MAX_SLOTS		8
-#define HDR			10
 #define MAX_MSG			(HDR + 65544)
-#define BULK_MPS		512
 
 enum level { LVL_TPDU, LVL_APDU, LVL_EXT };
-enum garbage { G_NONE, G_SEQ, G_SHORT, G_LENGTH, G_TYPE, G_SLOT, G_STATUS };
 
 static struct {
 	unsigned int slots;
@@ -73,7 +73,6 @@ static struct {
 	unsigned int protocols;	/* bit 0: T=0, bit 1: T=1 */
 	unsigned int time_ext;
 	int mute;
-	enum garbage garbage;
 	unsigned int unplug_ms;
 	unsigned int remove_ms;
 	unsigned int chain;	/* APDU level: response pieces of this size */
@@ -101,8 +100,8 @@ static struct slot slots[MAX_SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int configured;
 
-static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logf_(const char *fmt, ...)
+
+void gadget_log(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -121,7 +120,7 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void msleep(unsigned int ms)
+void gadget_msleep(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
@@ -137,7 +136,12 @@ static const uint8_t dev_desc[18] = {
 	0x00, 0x01, 1, 2, 3, 1,
 };
 
-static uint8_t cfg_desc[9 + 9 + 54 + 3 * 7];
+/* What the host reads (hostile_descriptors() may change it) and what the
+ * gadget enables its endpoints from. */
+#define CFG_LEN		(9 + 9 + 54 + 3 * 7)
+static uint8_t cfg_desc[CFG_LEN + 64], good_cfg[CFG_LEN];
+static size_t cfg_len = CFG_LEN;
+volatile int gadget_ctrl_aborts;
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -159,8 +163,8 @@ static void build_cfg(void)
 
 	p[0] = 9;
 	p[1] = USB_DT_CONFIG;
-	p[2] = sizeof(cfg_desc);
-	p[3] = sizeof(cfg_desc) >> 8;
+	p[2] = CFG_LEN;
+	p[3] = CFG_LEN >> 8;
 	p[4] = 1;
 	p[5] = 1;
 	p[6] = 0;
@@ -199,6 +203,8 @@ static void build_cfg(void)
 	memcpy(p + 7, (uint8_t[]){ 7, USB_DT_ENDPOINT, 0x02, 2, 0x00, 0x02, 0 },
 	       7);
 	memcpy(p + 14, (uint8_t[]){ 7, USB_DT_ENDPOINT, 0x85, 3, 8, 0, 8 }, 7);
+	memcpy(good_cfg, cfg_desc, CFG_LEN);
+	hostile_descriptors(cfg_desc, &cfg_len, sizeof(cfg_desc));
 }
 
 static size_t string_desc(unsigned int idx, uint8_t *out)
@@ -259,6 +265,21 @@ static int ep_write(int ep, const uint8_t *buf, size_t len)
 	return raw_io(USB_RAW_IOCTL_EP_WRITE, p);
 }
 
+int gadget_write(int bulk, const uint8_t *buf, size_t len)
+{
+	return ep_write(bulk ? ep_in : ep_int, buf, len);
+}
+
+int gadget_halt(int bulk)
+{
+	return ioctl(fd, USB_RAW_IOCTL_EP_SET_HALT, bulk ? ep_in : ep_int);
+}
+
+unsigned int gadget_slots(void)
+{
+	return opt.slots;
+}
+
 static int ep_read(int ep, struct io *p, size_t len)
 {
 	p->io.ep = ep;
@@ -274,7 +295,19 @@ static uint8_t icc_status(const struct slot *s)
 	return !s->present ? 2 : s->powered ? 0 : 1;
 }
 
-static void send_msg(uint8_t type, uint8_t slot, uint8_t seq, uint8_t status,
+void gadget_put_hdr(uint8_t *m, uint8_t type, uint32_t dw, uint8_t slot,
+		    uint8_t seq, uint8_t status, uint8_t error, uint8_t specific)
+{
+	m[0] = type;
+	put32(m + 1, dw);
+	m[5] = slot;
+	m[6] = seq;
+	m[7] = status;
+	m[8] = error;
+	m[9] = specific;
+}
+
+void gadget_send_msg(uint8_t type, uint8_t slot, uint8_t seq, uint8_t status,
 		     uint8_t error, uint8_t specific, const uint8_t *data,
 		     size_t len)
 {
@@ -282,22 +315,16 @@ static void send_msg(uint8_t type, uint8_t slot, uint8_t seq, uint8_t status,
 
 	if (HDR + len > opt.max_msg) {
 		/* A reader cannot send that: it fails the command instead. */
-		logf_("answer too long %zu", HDR + len);
+		gadget_log("answer too long %zu", HDR + len);
 		status = 0x40 | (status & 0x03);
 		error = 0xFC;
 		len = 0;
 	}
-	m[0] = type;
-	put32(m + 1, len);
-	m[5] = slot;
-	m[6] = seq;
-	m[7] = status;
-	m[8] = error;
-	m[9] = specific;
+	gadget_put_hdr(m, type, len, slot, seq, status, error, specific);
 	if (len)
 		memcpy(m + HDR, data, len);
 	if (ep_write(ep_in, m, HDR + len) < 0)
-		logf_("bulk IN write failed: %s", strerror(errno));
+		gadget_log("bulk IN write failed: %s", strerror(errno));
 }
 
 static size_t make_atr(uint8_t *atr)
@@ -322,40 +349,6 @@ static size_t make_atr(uint8_t *atr)
 		tck ^= atr[i];
 	atr[n++] = tck;
 	return n;
-}
-
-static void send_garbage(uint8_t slot, uint8_t seq, const uint8_t *resp,
-			 size_t rlen)
-{
-	static const char *const names[] = { "", "seq", "short", "length",
-					     "type", "slot", "status" };
-	uint8_t m[HDR + 2] = { 0x80, 2, 0, 0, 0, slot, seq, 0, 0, 0, 0x90, 0 };
-
-	logf_("garbage %s", names[opt.garbage]);
-	switch (opt.garbage) {
-	case G_SEQ:	/* a stale answer first, then the real one */
-		send_msg(0x80, slot, seq - 1, 0, 0, 0, resp, rlen);
-		send_msg(0x80, slot, seq, 0, 0, 0, resp, rlen);
-		return;
-	case G_SHORT:
-		ep_write(ep_in, m, 5);
-		return;
-	case G_LENGTH:
-		put32(m + 1, 0x7FFFFFF0);
-		break;
-	case G_TYPE:
-		m[0] = 0x84;
-		break;
-	case G_SLOT:
-		m[5] = slot + 1;
-		break;
-	case G_STATUS:	/* bmCommandStatus 3 is reserved */
-		m[7] = 0xC0;
-		break;
-	default:
-		break;
-	}
-	ep_write(ep_in, m, sizeof(m));
 }
 
 /* The rest of a chained response, sent on empty XfrBlocks. */
@@ -385,7 +378,7 @@ static void send_chained(uint8_t si, uint8_t seq)
 	} else {
 		param = chain_off ? 0x02 : 0x00;
 	}
-	send_msg(0x80, si, seq, 0, 0, param, chain_buf + chain_off, n);
+	gadget_send_msg(0x80, si, seq, 0, 0, param, chain_buf + chain_off, n);
 	chain_off += n;
 	if (chain_off >= chain_len)
 		chain_len = chain_off = 0;
@@ -400,15 +393,19 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 	size_t rlen;
 	unsigned int i;
 
-	logf_("xfr %u %u bwi %u chain %u", si, seq, bwi, level_param);
+	gadget_log("xfr %u %u bwi %u chain %u", si, seq, bwi, level_param);
 	if (!s->present || !s->powered) {
-		send_msg(0x80, si, seq, 0x40 | icc_status(s), 0xFE, 0, NULL, 0);
+		gadget_send_msg(0x80, si, seq, 0x40 | icc_status(s), 0xFE, 0, NULL, 0);
 		return;
 	}
+	if (hostile_xfr(si, seq, level_param,
+			opt.level != LVL_TPDU && !level_param && len >= 2 &&
+			d[1] == GADGET_INS_TRIGGER))
+		return;
 	if (opt.level != LVL_TPDU && level_param == 0x10 && !len) {
 		if (!chain_len) {
-			logf_("unexpected chain continuation");
-			send_msg(0x80, si, seq, 0x40, 0x08, 0, NULL, 0);
+			gadget_log("unexpected chain continuation");
+			gadget_send_msg(0x80, si, seq, 0x40, 0x08, 0, NULL, 0);
 			return;
 		}
 		send_chained(si, seq);
@@ -420,15 +417,15 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 
 		if (level_param > 0x03 || first != !cmd_len ||
 		    cmd_len + len > CARD_MAX_CMD) {
-			logf_("bad command chain %u", level_param);
+			gadget_log("bad command chain %u", level_param);
 			cmd_len = 0;
-			send_msg(0x80, si, seq, 0x40, 0x08, 0, NULL, 0);
+			gadget_send_msg(0x80, si, seq, 0x40, 0x08, 0, NULL, 0);
 			return;
 		}
 		memcpy(cmd_buf + cmd_len, d, len);
 		cmd_len += len;
 		if (level_param != 0x02) {
-			send_msg(0x80, si, seq, 0, 0, 0x10, NULL, 0);
+			gadget_send_msg(0x80, si, seq, 0, 0, 0x10, NULL, 0);
 			return;
 		}
 		d = cmd_buf;
@@ -440,18 +437,18 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 	if (trigger && (opt.mute || opt.mute_ext >= 0)) {
 		for (i = 0; opt.mute_ext > 0 && i < (unsigned int)opt.mute_ext;
 		     i++)
-			send_msg(0x80, si, seq, 0x80 | icc_status(s), 1, 0,
+			gadget_send_msg(0x80, si, seq, 0x80 | icc_status(s), 1, 0,
 				 NULL, 0);
-		logf_("mute %u %u", si, seq);
+		gadget_log("mute %u %u", si, seq);
 		return;
 	}
 	if (trigger && opt.late_ms) {
-		logf_("late %u %u", si, seq);
-		msleep(opt.late_ms);
+		gadget_log("late %u %u", si, seq);
+		gadget_msleep(opt.late_ms);
 	}
 	if (trigger && opt.unplug_ms) {
-		msleep(opt.unplug_ms);
-		logf_("unplug");
+		gadget_msleep(opt.unplug_ms);
+		gadget_log("unplug");
 		_exit(0);	/* closes /dev/raw-gadget: USB disconnect */
 	}
 
@@ -476,15 +473,11 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 	}
 
 	if (late_wtx) {
-		logf_("late %u %u", si, seq);
-		msleep(opt.wtx_late_ms);
+		gadget_log("late %u %u", si, seq);
+		gadget_msleep(opt.wtx_late_ms);
 	}
 	for (i = 0; i < opt.time_ext; i++)
-		send_msg(0x80, si, seq, 0x80 | icc_status(s), 1, 0, NULL, 0);
-	if (trigger && opt.garbage) {
-		send_garbage(si, seq, resp, rlen);
-		return;
-	}
+		gadget_send_msg(0x80, si, seq, 0x80 | icc_status(s), 1, 0, NULL, 0);
 	if (opt.level != LVL_TPDU && rlen > chain_piece()) {
 		memcpy(chain_buf, resp, rlen);
 		chain_len = rlen;
@@ -492,7 +485,7 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 		send_chained(si, seq);
 		return;
 	}
-	send_msg(0x80, si, seq, 0, 0, 0, resp, rlen);
+	gadget_send_msg(0x80, si, seq, 0, 0, 0, resp, rlen);
 }
 
 static void handle(const uint8_t *m, size_t len)
@@ -503,7 +496,7 @@ static void handle(const uint8_t *m, size_t len)
 	size_t n;
 
 	if (si >= opt.slots) {
-		send_msg(type == 0x62 || type == 0x6F ? 0x80 : 0x81, si, seq,
+		gadget_send_msg(type == 0x62 || type == 0x6F ? 0x80 : 0x81, si, seq,
 			 0x42, 5, 0, NULL, 0);
 		return;
 	}
@@ -511,7 +504,7 @@ static void handle(const uint8_t *m, size_t len)
 	switch (type) {
 	case 0x62:	/* IccPowerOn */
 		if (!s->present) {
-			send_msg(0x80, si, seq, 0x42, 0xFE, 0, NULL, 0);
+			gadget_send_msg(0x80, si, seq, 0x42, 0xFE, 0, NULL, 0);
 			break;
 		}
 		s->powered = 1;
@@ -520,33 +513,33 @@ static void handle(const uint8_t *m, size_t len)
 		card_t0_reset(&s->t0, &s->app);
 		card_t1_reset(&s->t1);
 		n = make_atr(atr);
-		send_msg(0x80, si, seq, 0, 0, 0, atr, n);
+		gadget_send_msg(0x80, si, seq, 0, 0, 0, atr, n);
 		break;
 	case 0x63:	/* IccPowerOff */
 		s->powered = 0;
-		send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
+		gadget_send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
 		break;
 	case 0x65:	/* GetSlotStatus */
-		send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
+		gadget_send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
 		break;
 	case 0x61:	/* SetParameters */
 		s->protocol = m[7] ? 1 : 0;
-		send_msg(0x82, si, seq, icc_status(s), 0, s->protocol, m + HDR,
+		gadget_send_msg(0x82, si, seq, icc_status(s), 0, s->protocol, m + HDR,
 			 len - HDR);
 		break;
 	case 0x6F:	/* XfrBlock */
 		do_xfr(si, seq, m[7], m[8] | m[9] << 8, m + HDR, len - HDR);
 		break;
 	case 0x6B:	/* Escape: the bytes come back */
-		logf_("escape %u %u %zu", si, seq, len - HDR);
-		send_msg(0x83, si, seq, icc_status(s), 0, 0, m + HDR, len - HDR);
+		gadget_log("escape %u %u %zu", si, seq, len - HDR);
+		gadget_send_msg(0x83, si, seq, icc_status(s), 0, 0, m + HDR, len - HDR);
 		break;
 	case 0x72:	/* Abort */
-		logf_("abort %u %u", si, seq);
-		send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
+		gadget_log("abort %u %u", si, seq);
+		gadget_send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
 		break;
 	default:	/* not supported */
-		send_msg(0x81, si, seq, 0x40 | icc_status(s), 0, 0, NULL, 0);
+		gadget_send_msg(0x81, si, seq, 0x40 | icc_status(s), 0, 0, NULL, 0);
 		break;
 	}
 }
@@ -565,15 +558,16 @@ static void *bulk_thread(void *arg)
 		if (n < 0)
 			break;
 		if (n < HDR) {
-			logf_("short command (%d bytes)", n);
+			gadget_log("short command (%d bytes)", n);
 			continue;
 		}
+		hostile_packet(r.data, n);
 		memcpy(msg, r.data, n);
 		got = n;
 		need = HDR + (size_t)get32(msg + 1);
 		if (need > opt.max_msg) {
 			/* Take it all in, then fail it: bError 1, dwLength. */
-			logf_("command too long %zu", need);
+			gadget_log("command too long %zu", need);
 			while (got < need) {
 				n = ep_read(ep_out, &r, need - got < BULK_MPS ?
 					    need - got : BULK_MPS);
@@ -581,7 +575,7 @@ static void *bulk_thread(void *arg)
 					return NULL;
 				got += n;
 			}
-			send_msg(msg[0] == 0x6F || msg[0] == 0x62 ? 0x80 : 0x81,
+			gadget_send_msg(msg[0] == 0x6F || msg[0] == 0x62 ? 0x80 : 0x81,
 				 msg[5], msg[6], 0x40, 1, 0, NULL, 0);
 			continue;
 		}
@@ -593,7 +587,8 @@ static void *bulk_thread(void *arg)
 			memcpy(msg + got, r.data, n);
 			got += n;
 		}
-		handle(msg, got);
+		if (!hostile_command(msg, got))
+			handle(msg, got);
 	}
 	return NULL;
 }
@@ -604,14 +599,14 @@ static void *remove_thread(void *arg)
 	unsigned int i;
 
 	(void)arg;
-	msleep(opt.remove_ms);
+	gadget_msleep(opt.remove_ms);
 	slots[0].present = 0;
 	slots[0].powered = 0;
 	for (i = 0; i < opt.slots; i++)
 		m[1 + i / 4] |= (slots[i].present | (i == 0) << 1) << (2 * (i % 4));
-	logf_("removed 0");
+	gadget_log("removed 0");
 	if (ep_write(ep_int, m, 1 + (opt.slots + 3) / 4) < 0)
-		logf_("interrupt IN write failed: %s", strerror(errno));
+		gadget_log("interrupt IN write failed: %s", strerror(errno));
 	return NULL;
 }
 
@@ -626,7 +621,7 @@ static void ep0_reply(const void *data, size_t len, size_t wlen)
 	w.io.length = len < wlen ? len : wlen;
 	memcpy(w.io.data, data, w.io.length);
 	if (raw_io(USB_RAW_IOCTL_EP0_WRITE, &w) < 0)
-		logf_("ep0 write: %s", strerror(errno));
+		gadget_log("ep0 write: %s", strerror(errno));
 }
 
 static void ep0_ack(void)
@@ -637,7 +632,7 @@ static void ep0_ack(void)
 	r.io.flags = 0;
 	r.io.length = 0;
 	if (raw_io(USB_RAW_IOCTL_EP0_READ, &r) < 0)
-		logf_("ep0 ack: %s", strerror(errno));
+		gadget_log("ep0 ack: %s", strerror(errno));
 }
 
 static void ep0_stall(void)
@@ -660,7 +655,7 @@ static int enable_ep(const uint8_t *d)
 
 static void set_configuration(void)
 {
-	const uint8_t *eps = cfg_desc + 9 + 9 + 54;
+	const uint8_t *eps = good_cfg + 9 + 9 + 54;
 	pthread_t t;
 
 	if (!configured) {
@@ -677,7 +672,7 @@ static void set_configuration(void)
 		    pthread_create(&t, NULL, remove_thread, NULL))
 			die("pthread_create");
 		configured = 1;
-		logf_("configured");
+		gadget_log("configured");
 	}
 	ep0_ack();
 }
@@ -690,8 +685,12 @@ static void control(const struct usb_ctrlrequest *c)
 
 	if ((c->bRequestType & USB_TYPE_MASK) == USB_TYPE_CLASS) {
 		if (c->bRequest == 1 && !(c->bRequestType & USB_DIR_IN)) {
-			logf_("ctrl-abort %u %u", value & 0xff, value >> 8);
-			ep0_ack();
+			gadget_log("ctrl-abort %u %u", value & 0xff, value >> 8);
+			gadget_ctrl_aborts++;
+			if (hostile_stall_abort())
+				ep0_stall();
+			else
+				ep0_ack();
 			return;
 		}
 		ep0_stall();
@@ -708,7 +707,7 @@ static void control(const struct usb_ctrlrequest *c)
 			ep0_reply(dev_desc, sizeof(dev_desc), wlen);
 			return;
 		case USB_DT_CONFIG:
-			ep0_reply(cfg_desc, sizeof(cfg_desc), wlen);
+			ep0_reply(cfg_desc, cfg_len, wlen);
 			return;
 		case USB_DT_STRING:
 			n = string_desc(value & 0xff, buf);
@@ -775,15 +774,9 @@ static int parse_args(int argc, char **argv)
 				return -1;
 		} else if (!strcmp(a, "--time-ext")) {
 			opt.time_ext = atoi(v);
-		} else if (!strcmp(a, "--garbage")) {
-			static const char *const g[] = { "", "seq", "short",
-				"length", "type", "slot", "status" };
-			unsigned int k;
-
-			for (k = 1; k < 7; k++)
-				if (!strcmp(v, g[k]))
-					opt.garbage = k;
-			if (!opt.garbage)
+		} else if (!strcmp(a, "--garbage") ||
+			   !strcmp(a, "--hostile")) {
+			if (hostile_select(v))
 				return -1;
 		} else if (!strcmp(a, "--unplug-after-ms")) {
 			opt.unplug_ms = atoi(v);
@@ -822,7 +815,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N]\n");
 		return 2;
 	}
 	if (!opt.max_msg)
