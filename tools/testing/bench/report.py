@@ -41,7 +41,7 @@ def scaling_plot(out, scale):
         f.write("set output '%s'\n" % os.path.join(out, "scaling.png"))
         f.write("set title 'scard TRANSMIT throughput against readers "
                 "(vproxy, 2 vCPUs)'\n")
-        f.write("set logscale x 2\nset xlabel 'readers'\n")
+        f.write("set logscale x 2\nset xlabel 'readers'\nset yrange [0:*]\n")
         f.write("set ylabel 'APDUs per second, all files'\n")
         f.write("set key bottom right\nset grid\n")
         f.write("plot " + ", \\\n     ".join(
