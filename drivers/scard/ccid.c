@@ -31,6 +31,7 @@
 
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -43,6 +44,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/scard.h>
+#include <linux/scard_proto.h>
 
 #include "ccid_msg.h"
 #include "compat.h"
@@ -114,6 +116,10 @@ struct ccid_slot {
  * @nslots: number of slots driven (at most CCID_MAX_SLOTS)
  * @max_msg: largest bulk message, header included
  * @quirks: CCID_QUIRK_*
+ * @data_rates: the data rates GET_DATA_RATES listed (bps), or none
+ * @n_data_rates: entries in @data_rates
+ * @clocks: the clocks GET_CLOCK_FREQUENCIES listed (kHz), or none
+ * @n_clocks: entries in @clocks
  * @io_mutex: one bulk exchange at a time; protects everything below up to
  *	@in_pipe. Taken with ccid_lock(), released with ccid_unlock().
  * @seq: bSeq of the next command
@@ -153,6 +159,10 @@ struct ccid_dev {
 	unsigned int nslots;
 	size_t max_msg;
 	unsigned long quirks;
+	u32 data_rates[SCARD_MAX_DATA_RATES];
+	unsigned int n_data_rates;
+	u32 clocks[SCARD_MAX_CLOCKS];
+	unsigned int n_clocks;
 
 	struct mutex io_mutex;		/* one exchange at a time */
 	u8 seq;
@@ -757,6 +767,46 @@ static int ccid_power(struct scard_reader *rdr, u32 action, u8 *atr,
 	return ret;
 }
 
+/*
+ * A reader that does not change its data rate by itself (no "automatic
+ * baud rate change" in dwFeatures) is told the clock and rate the
+ * parameters need (PC_to_RDR_SetDataRateAndClockFrequency, CCID 6.1.14);
+ * at the default rate it already runs at, nothing is sent. Reader locked.
+ */
+static int ccid_set_data_rate(struct ccid_slot *s, struct scard_reader *rdr,
+			      const struct scard_params *params)
+{
+	struct ccid_dev *ccid = s->ccid;
+	struct scard_ccid_resp resp;
+	u32 clk, f, d, rate;
+	int len, ret;
+
+	if (ccid->desc.features & CCID_FEAT_AUTO_BAUD)
+		return 0;
+	clk = scard_pps_clk_khz(&rdr->caps, params->fi);
+	f = scard_atr_fi_to_f(params->fi);
+	d = scard_atr_di_to_d(params->di);
+	if (!f || !d || (f == 372 && d == 1))
+		return 0;
+	rate = div_u64((u64)clk * 1000 * d, f);
+	len = scard_ccid_build_set_data_rate(ccid->out_buf, ccid->max_msg,
+					     s->index, ccid->seq++, clk, rate);
+	if (len < 0)
+		return len;
+	ret = ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
+	if (ret == -EOPNOTSUPP) {
+		/* Not every reader has it; the exchange will tell. */
+		dev_dbg(ccid_dev(ccid), "slot %u: SetDataRate refused\n",
+			s->index);
+		return 0;
+	}
+	if (!ret && resp.data_len >= 8)
+		dev_dbg(ccid_dev(ccid), "slot %u: %u kHz, %u bps\n", s->index,
+			get_unaligned_le32(resp.data),
+			get_unaligned_le32(resp.data + 4));
+	return ret;
+}
+
 static int ccid_set_params(struct scard_reader *rdr,
 			   const struct scard_params *params)
 {
@@ -786,6 +836,9 @@ static int ccid_set_params(struct scard_reader *rdr,
 			s->index);
 		ret = 0;
 	}
+	if (ret)
+		goto out;
+	ret = ccid_set_data_rate(s, rdr, params);
 	if (ret)
 		goto out;
 
@@ -1248,6 +1301,47 @@ static int ccid_find_desc(struct usb_interface *intf,
 	return -ENODEV;
 }
 
+/*
+ * GET_CLOCK_FREQUENCIES or GET_DATA_RATES (CCID 5.3.2, 5.3.3): @count
+ * values (bNumClockSupported, bNumDataRatesSupported) into @out, at most
+ * @max of them, zeros dropped. Returns how many. A reader that fails the
+ * request, or answers a partial value, has no list: PPS then keeps to the
+ * descriptor's default and maximum.
+ */
+static unsigned int ccid_get_list(struct ccid_dev *ccid, u8 request,
+				  unsigned int count, u32 *out,
+				  unsigned int max)
+{
+	unsigned int i, n = 0;
+	__le32 *buf;
+	int ret;
+
+	if (!count)
+		return 0;
+	buf = kcalloc(count, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return 0;
+	ret = usb_control_msg(ccid->udev, usb_rcvctrlpipe(ccid->udev, 0),
+			      request,
+			      USB_DIR_IN | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
+			      0, ccid->intf->cur_altsetting->desc.bInterfaceNumber,
+			      buf, count * sizeof(*buf), CCID_CMD_TIMEOUT_MS);
+	if (ret < 0 || ret % sizeof(*buf)) {
+		dev_warn(ccid_dev(ccid), "class request %u failed (%d)\n",
+			 request, ret);
+		goto out;
+	}
+	for (i = 0; i < ret / sizeof(*buf); i++) {
+		u32 v = le32_to_cpu(buf[i]);
+
+		if (v && n < max)
+			out[n++] = v;
+	}
+out:
+	kfree(buf);
+	return n;
+}
+
 static void ccid_fill_caps(struct ccid_dev *ccid,
 			   struct scard_reader_caps *caps, bool esc)
 {
@@ -1271,6 +1365,10 @@ static void ccid_fill_caps(struct ccid_dev *ccid,
 	caps->default_rate = d->data_rate;
 	caps->max_rate = d->max_data_rate;
 	caps->max_ifsd = d->max_ifsd;
+	memcpy(caps->data_rates, ccid->data_rates, sizeof(caps->data_rates));
+	caps->n_data_rates = ccid->n_data_rates;
+	memcpy(caps->clocks, ccid->clocks, sizeof(caps->clocks));
+	caps->n_clocks = ccid->n_clocks;
 	/* At the APDU levels, chaining moves any size (ccid_xfr()). */
 	caps->max_msg = d->level >= SCARD_LEVEL_APDU ? 0 :
 			ccid->max_msg - CCID_HDR_SIZE;
@@ -1556,6 +1654,13 @@ static int ccid_probe(struct usb_interface *intf,
 	ret = ccid_alloc_io(ccid, bulk_in, bulk_out, int_in);
 	if (ret)
 		goto err_free;
+	ccid->n_clocks = ccid_get_list(ccid, CCID_REQ_GET_CLOCK_FREQUENCIES,
+				       ccid->desc.num_clocks, ccid->clocks,
+				       SCARD_MAX_CLOCKS);
+	ccid->n_data_rates = ccid_get_list(ccid, CCID_REQ_GET_DATA_RATES,
+					   ccid->desc.num_data_rates,
+					   ccid->data_rates,
+					   SCARD_MAX_DATA_RATES);
 
 	usb_set_intfdata(intf, ccid);
 

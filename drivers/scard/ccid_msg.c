@@ -340,6 +340,31 @@ int scard_ccid_build_abort(u8 *buf, size_t size, u8 slot, u8 seq)
 EXPORT_SYMBOL_GPL(scard_ccid_build_abort);
 
 /**
+ * scard_ccid_build_set_data_rate() - build PC_to_RDR_SetDataRateAndClockFrequency
+ * @buf: output buffer
+ * @size: size of @buf
+ * @slot: bSlot
+ * @seq: bSeq
+ * @clock_khz: dwClockFrequency, kHz
+ * @rate_bps: dwDataRate, bps
+ *
+ * Return: the message length, or -EMSGSIZE when @buf is too small.
+ */
+int scard_ccid_build_set_data_rate(u8 *buf, size_t size, u8 slot, u8 seq,
+				   u32 clock_khz, u32 rate_bps)
+{
+	int len = ccid_put_hdr(buf, size, CCID_PC_TO_RDR_SET_DATA_RATE, 8,
+			       slot, seq, 0, 0, 0);
+
+	if (len < 0)
+		return len;
+	put_unaligned_le32(clock_khz, buf + CCID_HDR_SIZE);
+	put_unaligned_le32(rate_bps, buf + CCID_HDR_SIZE + 4);
+	return len;
+}
+EXPORT_SYMBOL_GPL(scard_ccid_build_set_data_rate);
+
+/**
  * scard_ccid_build_mechanical() - build PC_to_RDR_Mechanical
  * @buf: output buffer
  * @size: size of @buf

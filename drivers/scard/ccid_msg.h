@@ -233,6 +233,8 @@ int scard_ccid_build_set_parameters(u8 *buf, size_t size, u8 slot, u8 seq,
 int scard_ccid_build_escape(u8 *buf, size_t size, u8 slot, u8 seq,
 			    const u8 *data, size_t len);
 int scard_ccid_build_abort(u8 *buf, size_t size, u8 slot, u8 seq);
+int scard_ccid_build_set_data_rate(u8 *buf, size_t size, u8 slot, u8 seq,
+				   u32 clock_khz, u32 rate_bps);
 int scard_ccid_build_mechanical(u8 *buf, size_t size, u8 slot, u8 seq,
 				u8 function);
 

@@ -21,12 +21,13 @@
  * - SCARD_PROTOCOL_DEFAULT set: Fi = 1, Di = 1 (F = 372, D = 1), as the
  *   Windows library's PTS_TYPE_DEFAULT.
  * - Otherwise (OPTIMAL): the card's Fi (TA1) is kept when the reader has a
- *   clock (max_clk, else default_clk, else 4000 kHz) that does not exceed
+ *   clock (max_clk, default_clk, one it lists, else 4000 kHz) not above
  *   that Fi's fmax; when it has none, F falls back to Fd (Fi = 1). The
  *   clock used is the highest such clock (scard_pps_clk_khz()). Di is the
  *   largest D, not above the card's (ISO allows any D from Dd to Di), whose
  *   data rate f * D / F does not exceed the reader's max_rate (when it is
- *   not 0); D = 1 when even that is too fast.
+ *   not 0) and, when the reader lists its data rates (a CCID reader's
+ *   GET_DATA_RATES), is one of them within 1/64; D = 1 when none is.
  * - A PPS is needed when the protocol is not the implicit one or Fi/Di
  *   are not 1/1: a card in negotiable mode that gets no PPS uses its first
  *   offered protocol with Fd and Dd (ISO/IEC 7816-3 6.3.1), however many
@@ -49,6 +50,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 #include <linux/scard_proto.h>
 
@@ -60,6 +62,18 @@
 #define SCARD_IFSD_DEFAULT	32
 #define SCARD_DI_MAX		15
 
+/* Clock @i of the reader: max_clk, default_clk, then its list; 0: none. */
+static u32 scard_pps_nth_clk(const struct scard_reader_caps *caps,
+			     unsigned int i)
+{
+	if (i == 0)
+		return caps->max_clk;
+	if (i == 1)
+		return caps->default_clk;
+	i -= 2;
+	return i < min(caps->n_clocks, SCARD_MAX_CLOCKS) ? caps->clocks[i] : 0;
+}
+
 /*
  * The highest reader clock within fmax of @fi, or the lowest one (*@fits
  * false) when none is; 4000 kHz when the reader gives none.
@@ -67,17 +81,17 @@
 static u32 scard_pps_clk(const struct scard_reader_caps *caps, u8 fi,
 			 bool *fits)
 {
-	u32 clks[] = { caps->max_clk, caps->default_clk };
-	u32 fmax = scard_atr_fi_to_fmax(fi), best = 0, low = 0;
-	size_t i;
+	u32 fmax = scard_atr_fi_to_fmax(fi), best = 0, low = 0, clk;
+	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(clks); i++) {
-		if (!clks[i])
+	for (i = 0; i < 2 + SCARD_MAX_CLOCKS; i++) {
+		clk = scard_pps_nth_clk(caps, i);
+		if (!clk)
 			continue;
-		if (!low || clks[i] < low)
-			low = clks[i];
-		if (clks[i] <= fmax && clks[i] > best)
-			best = clks[i];
+		if (!low || clk < low)
+			low = clk;
+		if (clk <= fmax && clk > best)
+			best = clk;
 	}
 	if (!low) {
 		low = SCARD_DEFAULT_CLK_KHZ;
@@ -92,8 +106,9 @@ static u32 scard_pps_clk(const struct scard_reader_caps *caps, u8 fi,
  * @caps: the reader's capabilities (@caps->max_clk, @caps->default_clk)
  * @fi: Fi index in use
  *
- * The highest of the reader's maximum and default clock that does not
- * exceed fmax for @fi; a clock of 0 is unknown and 4000 kHz
+ * The highest of the reader's maximum and default clock and the clocks
+ * it lists (@caps->clocks) that does not exceed fmax for @fi; a clock of
+ * 0 is unknown and 4000 kHz
  * (SCARD_DEFAULT_CLK_KHZ) is assumed when both are 0. When neither fits,
  * the lower known clock is returned: the card had to accept it for the
  * ATR. This is the clock scard_pps_select() assumes, and the value of
@@ -111,7 +126,29 @@ u32 scard_pps_clk_khz(const struct scard_reader_caps *caps, u8 fi)
 }
 EXPORT_SYMBOL_GPL(scard_pps_clk_khz);
 
-/* The largest D not above @d_card whose rate the reader accepts. */
+/*
+ * Is @rate (bps) one the reader lists? A reader computes its list from its
+ * own clock, which may differ a little from the one assumed here: within
+ * 1/64 (about 1.6 %) counts.
+ */
+static bool scard_pps_rate_listed(const struct scard_reader_caps *caps,
+				  u64 rate)
+{
+	unsigned int i;
+
+	for (i = 0; i < min(caps->n_data_rates, SCARD_MAX_DATA_RATES); i++) {
+		u64 r = caps->data_rates[i];
+
+		if (rate + rate / 64 >= r && rate <= r + r / 64)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The largest D not above @d_card whose rate the reader accepts: not
+ * above its max_rate, and one of its data_rates when it lists them.
+ */
 static u8 scard_pps_pick_di(const struct scard_reader_caps *caps, u8 fi,
 			    u8 d_card)
 {
@@ -126,6 +163,9 @@ static u8 scard_pps_pick_di(const struct scard_reader_caps *caps, u8 fi,
 		if (!d || d > d_card || d <= best_d)
 			continue;
 		if (caps->max_rate && clk_hz * d > (u64)caps->max_rate * f)
+			continue;
+		if (caps->n_data_rates &&
+		    !scard_pps_rate_listed(caps, div_u64(clk_hz * d, f)))
 			continue;
 		best = di;
 		best_d = d;

@@ -29,6 +29,9 @@
 #define SCARD_MAX_SHORT_RESP	258
 /* Largest extended APDU response (65536 data bytes + SW1 SW2). */
 #define SCARD_MAX_RESP		(65536 + 2)
+/* Data rates and clocks a reader may list (struct scard_reader_caps). */
+#define SCARD_MAX_DATA_RATES	32
+#define SCARD_MAX_CLOCKS	16
 /* Largest APDU the core passes (extended: 4 + 3 + 65535 + 2). */
 #define SCARD_MAX_APDU		65544
 
@@ -191,6 +194,15 @@ struct scard_file;
  * @max_clk: maximum clock, kHz
  * @default_rate: default data rate, bps
  * @max_rate: maximum data rate, bps
+ * @data_rates: the only data rates (bps) the reader can use, as a CCID
+ *	reader's GET_DATA_RATES lists them, when @n_data_rates is not 0:
+ *	scard_pps_select() then picks D among them (the default rate, D = 1,
+ *	always remains)
+ * @n_data_rates: entries in @data_rates, at most SCARD_MAX_DATA_RATES
+ * @clocks: more clock frequencies (kHz) the reader can give the card, as a
+ *	CCID reader's GET_CLOCK_FREQUENCIES lists them, when @n_clocks is not
+ *	0: scard_pps_select() may use any of them, @default_clk and @max_clk
+ * @n_clocks: entries in @clocks, at most SCARD_MAX_CLOCKS
  * @max_ifsd: maximum IFSD
  * @max_msg: largest unit @xfr can move in either direction, 0 = no limit
  * @mechanical: SCARD_READER_* mechanical characteristics
@@ -209,6 +221,10 @@ struct scard_reader_caps {
 	u32 max_clk;
 	u32 default_rate;
 	u32 max_rate;
+	u32 data_rates[SCARD_MAX_DATA_RATES];
+	unsigned int n_data_rates;
+	u32 clocks[SCARD_MAX_CLOCKS];
+	unsigned int n_clocks;
 	u32 max_ifsd;
 	u32 max_msg;
 	u32 mechanical;

@@ -317,6 +317,22 @@ static void scard_ccid_msg_build_abort_bytes(struct kunit *test)
 	EXPECT_MSG(test, buf, ret, 0x72, 0, 0, 0, 0, 0x01, 0x99, 0, 0, 0);
 }
 
+static void scard_ccid_msg_build_set_data_rate_bytes(struct kunit *test)
+{
+	u8 buf[18];
+	int ret;
+
+	ret = scard_ccid_build_set_data_rate(buf, sizeof(buf), 2, 0x21, 4000,
+					     62500);
+	EXPECT_MSG(test, buf, ret, 0x73, 0x08, 0, 0, 0, 0x02, 0x21, 0, 0, 0,
+		   0xa0, 0x0f, 0, 0, 0x24, 0xf4, 0, 0);
+	KUNIT_EXPECT_EQ(test, scard_ccid_build_set_data_rate(buf, 17, 0, 0, 1,
+							     1), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test,
+			scard_ccid_response_type(CCID_PC_TO_RDR_SET_DATA_RATE),
+			CCID_RDR_TO_PC_DATA_RATE);
+}
+
 static void scard_ccid_msg_build_mechanical_bytes(struct kunit *test)
 {
 	u8 buf[16];
@@ -833,6 +849,7 @@ static struct kunit_case scard_ccid_msg_cases[] = {
 	KUNIT_CASE(scard_ccid_msg_build_set_parameters_bad_protocol),
 	KUNIT_CASE(scard_ccid_msg_build_escape_bytes),
 	KUNIT_CASE(scard_ccid_msg_build_abort_bytes),
+	KUNIT_CASE(scard_ccid_msg_build_set_data_rate_bytes),
 	KUNIT_CASE(scard_ccid_msg_build_mechanical_bytes),
 	KUNIT_CASE(scard_ccid_msg_parse_response_data_block),
 	KUNIT_CASE(scard_ccid_msg_parse_response_trailing_ignored),

@@ -31,6 +31,8 @@ struct scard_pps_sel_vec {
 	u32 default_clk;	/* 0 means 4000 */
 	u32 max_clk;		/* 0 means 4000 */
 	u32 max_rate;
+	const u32 *rates;	/* the reader's data rate list, or NULL */
+	unsigned int n_rates;
 	u32 max_ifsd;
 	u32 mask;
 	int ret;
@@ -40,6 +42,15 @@ struct scard_pps_sel_vec {
 	bool needed;
 	u8 ifsd;		/* 0 means 32 */
 };
+
+/*
+ * Data rate lists, at 4 MHz and F 512 (Fi 9): D 1 7812, D 2 15625, D 4
+ * 31250, D 8 62500, D 16 125000, D 32 250000 bps.
+ */
+static const u32 rates_d8[] = { 7812, 15625, 62500 };
+static const u32 rates_d16_close[] = { 9600, 124000 };	/* 0.8 % off */
+static const u32 rates_far[] = { 9600, 120000 };	/* 4 % off */
+#define RATES(r)	.rates = r, .n_rates = ARRAY_SIZE(r)
 
 static const struct scard_pps_sel_vec scard_pps_sel_vecs[] = {
 	{ "t0_defaults_no_pps", ATR(0x3b, 0x00), .mask = TX,
@@ -82,6 +93,16 @@ static const struct scard_pps_sel_vec scard_pps_sel_vecs[] = {
 	  .mask = TX, .protocol = T0, .fi = 9, .di = 9, .needed = true },
 	{ "max_rate_exact", ATR(0x3b, 0x10, 0x96), .max_rate = 250000,
 	  .mask = TX, .protocol = T0, .fi = 9, .di = 6, .needed = true },
+	{ "rate_list_d8_not_d32", ATR(0x3b, 0x10, 0x96), RATES(rates_d8),
+	  .mask = TX, .protocol = T0, .fi = 9, .di = 4, .needed = true },
+	{ "rate_list_within_tolerance", ATR(0x3b, 0x10, 0x96),
+	  RATES(rates_d16_close), .mask = TX, .protocol = T0, .fi = 9,
+	  .di = 5, .needed = true },
+	{ "rate_list_none_fits_d1", ATR(0x3b, 0x10, 0x96), RATES(rates_far),
+	  .mask = TX, .protocol = T0, .fi = 9, .di = 1, .needed = true },
+	{ "rate_list_and_max_rate", ATR(0x3b, 0x10, 0x96), RATES(rates_d8),
+	  .max_rate = 20000, .mask = TX, .protocol = T0, .fi = 9, .di = 2,
+	  .needed = true },
 	{ "max_rate_d12", ATR(0x3b, 0x10, 0x16), .max_rate = 140000,
 	  .mask = TX, .protocol = T0, .fi = 1, .di = 8, .needed = true },
 	{ "max_rate_below_d1", ATR(0x3b, 0x10, 0x95), .max_rate = 5000,
@@ -162,6 +183,9 @@ static void scard_pps_select_vectors(struct kunit *test)
 	scard_pps_atr(test, &atr, v->atr, v->atr_len, v->tck);
 	scard_pps_caps(&caps, v->protocols, v->default_clk, v->max_clk);
 	caps.max_rate = v->max_rate;
+	if (v->rates)
+		memcpy(caps.data_rates, v->rates, v->n_rates * sizeof(u32));
+	caps.n_data_rates = v->n_rates;
 	caps.max_ifsd = v->max_ifsd;
 
 	ret = scard_pps_select(&atr, &caps, v->mask, &p, &needed);
@@ -278,6 +302,17 @@ static void scard_pps_clk_khz_choice(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_pps_clk_khz(&caps, 1), 6000);
 	memset(&caps, 0, sizeof(caps));
 	KUNIT_EXPECT_EQ(test, scard_pps_clk_khz(&caps, 1), 4000);
+	/* A listed clock: 4800 fits Fi 9's 5 MHz, 6000 does not. */
+	scard_pps_caps(&caps, 0, 4000, 4000);
+	caps.clocks[0] = 6000;
+	caps.clocks[1] = 4800;
+	caps.n_clocks = 2;
+	KUNIT_EXPECT_EQ(test, scard_pps_clk_khz(&caps, 9), 4800);
+	KUNIT_EXPECT_EQ(test, scard_pps_clk_khz(&caps, 3), 6000);
+	KUNIT_EXPECT_EQ(test, scard_pps_clk_khz(&caps, 1), 4800);
+	/* n_clocks beyond the array counts as the array */
+	caps.n_clocks = 1000;
+	KUNIT_EXPECT_EQ(test, scard_pps_clk_khz(&caps, 3), 6000);
 }
 
 /* ---- scard_pps_build() ---- */

@@ -11,7 +11,8 @@
  *               [--garbage seq|short|length|type|slot|status] [--hostile NAME]
  *               [--unplug-after-ms N] [--remove-after-ms N] [--chain N]
  *               [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N]
- *               [--max-msg N]
+ *               [--max-msg N] [--rates BPS,...] [--clocks KHZ,...]
+ *               [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX]
  *
  * --mute, --mute-after-ext, --garbage, --late-ms and --unplug-after-ms act
  * only on XfrBlocks whose APDU has INS GADGET_INS_TRIGGER (EA): the tests
@@ -32,7 +33,13 @@
  * unless --zlp no. --remove-after-ms N takes the card of slot 0 out N ms
  * after SET_CONFIGURATION and says so with NotifySlotChange.
  * PC_to_RDR_Escape is answered with RDR_to_PC_Escape carrying the same
- * bytes. --hostile NAME makes the reader misbehave in one way (its
+ * bytes. --rates lists the data rates GET_DATA_RATES answers
+ * (bNumDataRatesSupported), --clocks the clocks GET_CLOCK_FREQUENCIES
+ * answers (bNumClockSupported), --max-rate sets dwMaxDataRate, --no-auto-baud 1
+ * clears "automatic baud rate change" from dwFeatures, --ta1 XX gives the
+ * T=0 card's ATR a TA1; SetParameters is logged as "params <slot>
+ * <bmFindexDindex>", SetDataRateAndClockFrequency as "set-rate <slot>
+ * <kHz> <bps>" and answered with the same values. --hostile NAME makes the reader misbehave in one way (its
  * descriptors, its answer to the trigger, its interrupt messages, or an
  * unplug at one step): see ccid-gadget-hostile.c; --garbage MODE is the
  * same as --hostile MODE.
@@ -81,7 +88,14 @@ static struct {
 	int mute_ext;		/* trigger: this many time extensions, then mute */
 	unsigned int wtx_late_ms;	/* T=1: the block after S(WTX) */
 	unsigned int max_msg;	/* dwMaxCCIDMessageLength */
-} opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1 };
+	uint32_t rates[32];	/* GET_DATA_RATES, bps */
+	unsigned int n_rates;
+	uint32_t clocks[32];	/* GET_CLOCK_FREQUENCIES, kHz */
+	unsigned int n_clocks;
+	uint32_t max_rate;	/* dwMaxDataRate, 0: 10752 */
+	int no_auto_baud;	/* dwFeatures without automatic baud change */
+	int ta1;		/* the ATR's TA1, -1: none */
+} opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1, .ta1 = -1 };
 
 struct slot {
 	int present, powered;
@@ -184,9 +198,13 @@ static void build_cfg(void)
 	put32(p + 6, opt.protocols);
 	put32(p + 10, 4000);
 	put32(p + 14, 4000);
+	p[18] = opt.n_clocks;
 	put32(p + 19, 10752);
-	put32(p + 23, 10752);
+	put32(p + 23, opt.max_rate ? opt.max_rate : 10752);
+	p[27] = opt.n_rates;
 	put32(p + 28, 254);
+	if (opt.no_auto_baud)
+		feat &= ~0x00000020u;
 	if (opt.level == LVL_TPDU)
 		feat |= 0x00010000;
 	else if (opt.level == LVL_APDU)
@@ -333,6 +351,13 @@ static size_t make_atr(uint8_t *atr)
 	uint8_t tck = 0;
 
 	atr[n++] = 0x3B;
+	if (opt.protocols == 1 && opt.ta1 >= 0) {
+		atr[n++] = 0x12;
+		atr[n++] = opt.ta1;
+		atr[n++] = 'S';
+		atr[n++] = 'C';
+		return n;
+	}
 	if (opt.protocols == 1) {
 		atr[n++] = 0x02;
 		atr[n++] = 'S';
@@ -523,6 +548,7 @@ static void handle(const uint8_t *m, size_t len)
 		gadget_send_msg(0x81, si, seq, icc_status(s), 0, 0, NULL, 0);
 		break;
 	case 0x61:	/* SetParameters */
+		gadget_log("params %u %02x", si, len > HDR ? m[HDR] : 0);
 		s->protocol = m[7] ? 1 : 0;
 		gadget_send_msg(0x82, si, seq, icc_status(s), 0, s->protocol, m + HDR,
 			 len - HDR);
@@ -533,6 +559,13 @@ static void handle(const uint8_t *m, size_t len)
 	case 0x6B:	/* Escape: the bytes come back */
 		gadget_log("escape %u %u %zu", si, seq, len - HDR);
 		gadget_send_msg(0x83, si, seq, icc_status(s), 0, 0, m + HDR, len - HDR);
+		break;
+	case 0x73:	/* SetDataRateAndClockFrequency: what it was told */
+		gadget_log("set-rate %u %u %u", si,
+			   len >= HDR + 8 ? get32(m + HDR) : 0,
+			   len >= HDR + 8 ? get32(m + HDR + 4) : 0);
+		gadget_send_msg(0x84, si, seq, icc_status(s), 0, 0, m + HDR,
+				len >= HDR + 8 ? 8 : 0);
 		break;
 	case 0x72:	/* Abort */
 		gadget_log("abort %u %u", si, seq);
@@ -693,6 +726,24 @@ static void control(const struct usb_ctrlrequest *c)
 				ep0_ack();
 			return;
 		}
+		if ((c->bRequest == 2 || c->bRequest == 3) &&
+		    (c->bRequestType & USB_DIR_IN)) {
+			/* GET_CLOCK_FREQUENCIES, GET_DATA_RATES */
+			const uint32_t *v = c->bRequest == 2 ? opt.clocks :
+							       opt.rates;
+			unsigned int i, n = c->bRequest == 2 ? opt.n_clocks :
+							       opt.n_rates;
+			uint8_t r[4 * 32];
+
+			if (n) {
+				for (i = 0; i < n; i++)
+					put32(r + 4 * i, v[i]);
+				gadget_log(c->bRequest == 2 ? "get-clocks" :
+					   "get-data-rates");
+				ep0_reply(r, 4 * n, wlen);
+				return;
+			}
+		}
 		ep0_stall();
 		return;
 	}
@@ -734,6 +785,21 @@ static void control(const struct usb_ctrlrequest *c)
 		break;
 	}
 	ep0_stall();
+}
+
+/* "a,b,c" (decimal) into at most 32 values. */
+static int parse_list(const char *q, uint32_t *v, unsigned int *n)
+{
+	char *end;
+
+	*n = 0;
+	while (*q && *n < 32) {
+		v[(*n)++] = strtoul(q, &end, 10);
+		if (end == q)
+			return -1;
+		q = *end == ',' ? end + 1 : end;
+	}
+	return 0;
 }
 
 static int parse_args(int argc, char **argv)
@@ -796,6 +862,20 @@ static int parse_args(int argc, char **argv)
 			opt.chain = atoi(v);
 		} else if (!strcmp(a, "--zlp")) {
 			opt.no_zlp = !strcmp(v, "no");
+		} else if (!strcmp(a, "--rates")) {
+			if (parse_list(v, opt.rates, &opt.n_rates))
+				return -1;
+		} else if (!strcmp(a, "--clocks")) {
+			if (parse_list(v, opt.clocks, &opt.n_clocks))
+				return -1;
+		} else if (!strcmp(a, "--max-rate")) {
+			opt.max_rate = strtoul(v, NULL, 10);
+		} else if (!strcmp(a, "--no-auto-baud")) {
+			opt.no_auto_baud = atoi(v);
+		} else if (!strcmp(a, "--ta1")) {
+			opt.ta1 = strtol(v, NULL, 16);
+			if (opt.ta1 < 0 || opt.ta1 > 255)
+				return -1;
 		} else if (!strcmp(a, "--remove-after-ms")) {
 			opt.remove_ms = atoi(v);
 		} else {
@@ -815,7 +895,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX]\n");
 		return 2;
 	}
 	if (!opt.max_msg)

@@ -397,4 +397,19 @@ static inline void gadget_require(void)
 	}
 }
 
+/*
+ * main() of a gadget test (after kselftest_harness.h): -l and -h list the
+ * tests anywhere; running them needs the gadget.
+ */
+static inline int gadget_test_main(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
+			return test_harness_run(argc, argv);
+	gadget_require();
+	return test_harness_run(argc, argv);
+}
+
 #endif /* SCARD_SELFTEST_GADGET_H */

@@ -605,6 +605,81 @@ TEST_F(gadget, card_removal_notify)
 	EXPECT_EQ(ENOMEDIUM, scard_t_power(self->fd, SCARD_COLD_RESET));
 }
 
+/* The current D, by GET_ATTRIBUTE; 0 on failure. */
+static uint32_t current_d(int fd)
+{
+	uint32_t tag = SCARD_ATTR_CURRENT_D, d = 0, got = 0;
+
+	if (scard_t_dioc(fd, IOCTL_SMARTCARD_GET_ATTRIBUTE, &tag, sizeof(tag),
+			 &d, sizeof(d), &got) || got != sizeof(d))
+		return 0;
+	return d;
+}
+
+/*
+ * A reader that lists its data rates (GET_DATA_RATES): the card offers
+ * Fi 512, Di 32 (TA1 96), the reader's dwMaxDataRate allows 250000 bps at
+ * 4 MHz, but its list has only 7812 (D 1), 15625 (D 2) and 62500 (D 8):
+ * D 8 it is. Without automatic baud rate change the reader is told clock
+ * and rate (SetDataRateAndClockFrequency). Without a list, D 32.
+ */
+TEST_F(gadget, data_rates_limit_pps)
+{
+	static const uint8_t atr96[] = { 0x3B, 0x12, 0x96, 0x53, 0x43 };
+	static const char *const listed[] = {
+		"--level", "tpdu", "--ta1", "96", "--max-rate", "250000",
+		"--rates", "7812,15625,62500", "--no-auto-baud", "1", NULL };
+	static const char *const unlisted[] = {
+		"--level", "tpdu", "--ta1", "96", "--max-rate", "250000",
+		"--no-auto-baud", "1", NULL };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, listed));
+	EXPECT_TRUE(gadget_saw(&self->g, "get-data-rates"));
+	self->fd = open_proto(self->g.dev[0], atr96, sizeof(atr96),
+			      SCARD_PROTOCOL_T0);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(8u, current_d(self->fd));
+	EXPECT_TRUE(gadget_saw(&self->g, "params 0 94"));
+	EXPECT_TRUE(gadget_saw(&self->g, "set-rate 0 4000 62500"));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, gadget_stop(&self->g));
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, unlisted));
+	EXPECT_FALSE(gadget_saw(&self->g, "get-data-rates"));
+	self->fd = open_proto(self->g.dev[0], atr96, sizeof(atr96),
+			      SCARD_PROTOCOL_T0);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(32u, current_d(self->fd));
+	EXPECT_TRUE(gadget_saw(&self->g, "params 0 96"));
+	EXPECT_TRUE(gadget_saw(&self->g, "set-rate 0 4000 250000"));
+}
+
+/*
+ * A reader that lists its clocks (GET_CLOCK_FREQUENCIES): 4800 kHz is the
+ * highest within Fi 512's 5 MHz, so PPS counts with it: D 32 would be
+ * 300000 bps, above dwMaxDataRate 250000; D 20 (Di 9), 187500 bps, it is.
+ * At the descriptor's 4000 kHz, D 32 would have fitted.
+ */
+TEST_F(gadget, clock_list_used)
+{
+	static const uint8_t atr96[] = { 0x3B, 0x12, 0x96, 0x53, 0x43 };
+	static const char *const args[] = {
+		"--level", "tpdu", "--ta1", "96", "--max-rate", "250000",
+		"--clocks", "4000,4800,8000", "--no-auto-baud", "1", NULL };
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	EXPECT_TRUE(gadget_saw(&self->g, "get-clocks"));
+	self->fd = open_proto(self->g.dev[0], atr96, sizeof(atr96),
+			      SCARD_PROTOCOL_T0);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(20u, current_d(self->fd));
+	EXPECT_TRUE(gadget_saw(&self->g, "params 0 99"));
+	EXPECT_TRUE(gadget_saw(&self->g, "set-rate 0 4800 187500"));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
 /* The quirks scard_ccid shows for the gadget's interface. */
 static int gadget_quirks(struct gadget *g, char *buf, size_t size)
 {
@@ -694,11 +769,5 @@ TEST_F(gadget, quirks_param_refused)
 
 int main(int argc, char **argv)
 {
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
-			return test_harness_run(argc, argv);
-	gadget_require();
-	return test_harness_run(argc, argv);
+	return gadget_test_main(argc, argv);
 }

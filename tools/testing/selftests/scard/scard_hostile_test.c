@@ -304,11 +304,5 @@ TEST_F(endless, wtx_until_close)
 
 int main(int argc, char **argv)
 {
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
-			return test_harness_run(argc, argv);
-	gadget_require();
-	return test_harness_run(argc, argv);
+	return gadget_test_main(argc, argv);
 }
