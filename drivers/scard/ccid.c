@@ -788,16 +788,20 @@ static int ccid_set_data_rate(struct ccid_slot *s, struct scard_reader *rdr,
 	d = scard_atr_di_to_d(params->di);
 	if (!f || !d || (f == 372 && d == 1))
 		return 0;
-	rate = div_u64((u64)clk * 1000 * d, f);
+	/* The rate as the reader lists it, if it does. */
+	rate = scard_pps_listed_rate(&rdr->caps,
+				     div_u64((u64)clk * 1000 * d, f));
+	if (!rate)
+		return 0;
 	len = scard_ccid_build_set_data_rate(ccid->out_buf, ccid->max_msg,
 					     s->index, ccid->seq++, clk, rate);
 	if (len < 0)
 		return len;
 	ret = ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
-	if (ret == -EOPNOTSUPP) {
-		/* Not every reader has it; the exchange will tell. */
-		dev_dbg(ccid_dev(ccid), "slot %u: SetDataRate refused\n",
-			s->index);
+	if (ret == -EOPNOTSUPP || ret == -EINVAL) {
+		/* Not every reader has it, or takes our values: try anyway. */
+		dev_dbg(ccid_dev(ccid), "slot %u: SetDataRate refused: %d\n",
+			s->index, ret);
 		return 0;
 	}
 	if (!ret && resp.data_len >= 8)
@@ -1496,7 +1500,7 @@ static const struct scard_ccid_quirk ccid_quirk_table[] = {
 /* The "quirks" parameter's entries, which win over the table. */
 static struct scard_ccid_quirk ccid_param_quirks[CCID_MAX_PARAM_QUIRKS];
 static size_t ccid_nparam_quirks;
-static char ccid_quirks_string[256];
+static char ccid_quirks_string[CCID_QUIRKS_MAX_STRING];
 static DEFINE_SPINLOCK(ccid_quirks_lock);
 
 static int ccid_quirks_set(const char *val, const struct kernel_param *kp)

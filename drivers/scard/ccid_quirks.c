@@ -7,7 +7,6 @@
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 
 #include <kunit/visibility.h>
@@ -102,18 +101,22 @@ static int ccid_quirks_parse_entry(char *s, struct scard_ccid_quirk *q)
  * @max: room in @out
  *
  * Return: the number of entries, -EINVAL for a malformed one or an unknown
- * flag name, -E2BIG for more than @max, -ENOMEM.
+ * flag name, -E2BIG for more than @max, -ENOSPC for a string of
+ * CCID_QUIRKS_MAX_STRING bytes or more.
  */
 int scard_ccid_quirks_parse(const char *s, struct scard_ccid_quirk *out,
 			    size_t max)
 {
-	char *copy, *rest, *entry;
+	/*
+	 * A copy on the stack, not kstrdup(): a built-in driver's parameter
+	 * on the kernel command line is set before the slab allocator runs.
+	 */
+	char copy[CCID_QUIRKS_MAX_STRING], *rest, *entry;
 	size_t n = 0;
 	int ret = 0;
 
-	copy = kstrdup(s, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
+	if (strscpy(copy, s, sizeof(copy)) < 0)
+		return -ENOSPC;
 	rest = strim(copy);
 	while (*rest && (entry = strsep(&rest, ","))) {
 		if (n == max) {
@@ -127,7 +130,6 @@ int scard_ccid_quirks_parse(const char *s, struct scard_ccid_quirk *out,
 		if (!rest)
 			break;
 	}
-	kfree(copy);
 	return ret ? ret : n;
 }
 EXPORT_SYMBOL_IF_KUNIT(scard_ccid_quirks_parse);

@@ -28,6 +28,8 @@
  */
 #define CCID_QUIRK_NO_INTERRUPT	BIT(2)
 #define CCID_QUIRK_COUNT	3
+/* The longest "quirks" parameter, its NUL included. */
+#define CCID_QUIRKS_MAX_STRING	256
 
 /**
  * struct scard_ccid_quirk - one entry of the quirks table

@@ -126,24 +126,33 @@ u32 scard_pps_clk_khz(const struct scard_reader_caps *caps, u8 fi)
 }
 EXPORT_SYMBOL_GPL(scard_pps_clk_khz);
 
-/*
- * Is @rate (bps) one the reader lists? A reader computes its list from its
- * own clock, which may differ a little from the one assumed here: within
- * 1/64 (about 1.6 %) counts.
+/**
+ * scard_pps_listed_rate() - the reader's name for a data rate
+ * @caps: the reader's capabilities (@caps->data_rates)
+ * @rate: a data rate, bps, as f * D / F gives it
+ *
+ * A reader computes its list from its own clock, which may differ a
+ * little from the one assumed here: a listed rate within 1/64 (about
+ * 1.6 %) of @rate counts, and is the value to tell the reader.
+ *
+ * Return: @rate when the reader lists no rates, the listed rate matching
+ * it, or 0 when none does.
  */
-static bool scard_pps_rate_listed(const struct scard_reader_caps *caps,
-				  u64 rate)
+u32 scard_pps_listed_rate(const struct scard_reader_caps *caps, u64 rate)
 {
 	unsigned int i;
 
+	if (!caps->n_data_rates)
+		return min_t(u64, rate, U32_MAX);
 	for (i = 0; i < min(caps->n_data_rates, SCARD_MAX_DATA_RATES); i++) {
 		u64 r = caps->data_rates[i];
 
 		if (rate + rate / 64 >= r && rate <= r + r / 64)
-			return true;
+			return r;
 	}
-	return false;
+	return 0;
 }
+EXPORT_SYMBOL_GPL(scard_pps_listed_rate);
 
 /*
  * The largest D not above @d_card whose rate the reader accepts: not
@@ -165,7 +174,7 @@ static u8 scard_pps_pick_di(const struct scard_reader_caps *caps, u8 fi,
 		if (caps->max_rate && clk_hz * d > (u64)caps->max_rate * f)
 			continue;
 		if (caps->n_data_rates &&
-		    !scard_pps_rate_listed(caps, div_u64(clk_hz * d, f)))
+		    !scard_pps_listed_rate(caps, div_u64(clk_hz * d, f)))
 			continue;
 		best = di;
 		best_d = d;

@@ -38,6 +38,7 @@ int scard_pps_select(const struct scard_atr *atr,
 		     const struct scard_reader_caps *caps, u32 mask,
 		     struct scard_params *p, bool *pps_needed);
 u32 scard_pps_clk_khz(const struct scard_reader_caps *caps, u8 fi);
+u32 scard_pps_listed_rate(const struct scard_reader_caps *caps, u64 rate);
 int scard_pps_build(const struct scard_params *p, u8 *req, size_t size);
 int scard_pps_check(const u8 *req, size_t req_len, const u8 *resp,
 		    size_t resp_len, struct scard_params *p);

@@ -20,6 +20,11 @@
 #define FIVE_ENTRIES \
 	"0001:0001:,0002:0001:,0003:0001:,0004:0001:,0005:0001:"
 
+/* 256 characters: one more than the parameter holds with its NUL. */
+#define X16	"1209:0001:none,\n"
+static const char too_long[] = X16 X16 X16 X16 X16 X16 X16 X16
+			       X16 X16 X16 X16 X16 X16 X16 X16;
+
 struct quirks_parse_case {
 	const char *name;
 	const char *in;
@@ -49,6 +54,7 @@ static const struct quirks_parse_case quirks_parse_cases[] = {
 	{ "empty_entry", "1209:0001:none,,1209:0002:none", -EINVAL },
 	{ "empty_flag", "1209:0001:no_interrupt+", -EINVAL },
 	{ "too_many", FIVE_ENTRIES, -E2BIG },
+	{ "too_long", too_long, -ENOSPC },
 };
 
 static void quirks_parse_desc(const struct quirks_parse_case *c, char *desc)

@@ -50,7 +50,6 @@ struct scard_pps_sel_vec {
 static const u32 rates_d8[] = { 7812, 15625, 62500 };
 static const u32 rates_d16_close[] = { 9600, 124000 };	/* 0.8 % off */
 static const u32 rates_far[] = { 9600, 120000 };	/* 4 % off */
-#define RATES(r)	.rates = r, .n_rates = ARRAY_SIZE(r)
 
 static const struct scard_pps_sel_vec scard_pps_sel_vecs[] = {
 	{ "t0_defaults_no_pps", ATR(0x3b, 0x00), .mask = TX,
@@ -93,14 +92,18 @@ static const struct scard_pps_sel_vec scard_pps_sel_vecs[] = {
 	  .mask = TX, .protocol = T0, .fi = 9, .di = 9, .needed = true },
 	{ "max_rate_exact", ATR(0x3b, 0x10, 0x96), .max_rate = 250000,
 	  .mask = TX, .protocol = T0, .fi = 9, .di = 6, .needed = true },
-	{ "rate_list_d8_not_d32", ATR(0x3b, 0x10, 0x96), RATES(rates_d8),
+	{ "rate_list_d8_not_d32", ATR(0x3b, 0x10, 0x96), .rates = rates_d8,
+	  .n_rates = ARRAY_SIZE(rates_d8),
 	  .mask = TX, .protocol = T0, .fi = 9, .di = 4, .needed = true },
 	{ "rate_list_within_tolerance", ATR(0x3b, 0x10, 0x96),
-	  RATES(rates_d16_close), .mask = TX, .protocol = T0, .fi = 9,
-	  .di = 5, .needed = true },
-	{ "rate_list_none_fits_d1", ATR(0x3b, 0x10, 0x96), RATES(rates_far),
+	  .rates = rates_d16_close,
+	  .n_rates = ARRAY_SIZE(rates_d16_close), .mask = TX, .protocol = T0,
+	  .fi = 9, .di = 5, .needed = true },
+	{ "rate_list_none_fits_d1", ATR(0x3b, 0x10, 0x96), .rates = rates_far,
+	  .n_rates = ARRAY_SIZE(rates_far),
 	  .mask = TX, .protocol = T0, .fi = 9, .di = 1, .needed = true },
-	{ "rate_list_and_max_rate", ATR(0x3b, 0x10, 0x96), RATES(rates_d8),
+	{ "rate_list_and_max_rate", ATR(0x3b, 0x10, 0x96), .rates = rates_d8,
+	  .n_rates = ARRAY_SIZE(rates_d8),
 	  .max_rate = 20000, .mask = TX, .protocol = T0, .fi = 9, .di = 2,
 	  .needed = true },
 	{ "max_rate_d12", ATR(0x3b, 0x10, 0x16), .max_rate = 140000,
@@ -315,6 +318,22 @@ static void scard_pps_clk_khz_choice(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, scard_pps_clk_khz(&caps, 3), 6000);
 }
 
+/* The reader's own value is what matches, within 1/64; no list: as is. */
+static void scard_pps_listed_rate_value(struct kunit *test)
+{
+	struct scard_reader_caps caps;
+
+	scard_pps_caps(&caps, 0, 4000, 4000);
+	KUNIT_EXPECT_EQ(test, scard_pps_listed_rate(&caps, 125000), 125000);
+	caps.data_rates[0] = 9600;
+	caps.data_rates[1] = 124000;
+	caps.n_data_rates = 2;
+	KUNIT_EXPECT_EQ(test, scard_pps_listed_rate(&caps, 125000), 124000);
+	KUNIT_EXPECT_EQ(test, scard_pps_listed_rate(&caps, 9500), 9600);
+	KUNIT_EXPECT_EQ(test, scard_pps_listed_rate(&caps, 130000), 0);
+	KUNIT_EXPECT_EQ(test, scard_pps_listed_rate(&caps, 7812), 0);
+}
+
 /* ---- scard_pps_build() ---- */
 
 struct scard_pps_build_vec {
@@ -466,6 +485,7 @@ static struct kunit_case scard_pps_cases[] = {
 	KUNIT_CASE(scard_pps_select_inverse_clock_stop),
 	KUNIT_CASE(scard_pps_select_null_args),
 	KUNIT_CASE(scard_pps_clk_khz_choice),
+	KUNIT_CASE(scard_pps_listed_rate_value),
 	KUNIT_CASE_PARAM(scard_pps_build_vectors, scard_pps_build_gen_params),
 	KUNIT_CASE(scard_pps_build_too_small),
 	KUNIT_CASE_PARAM(scard_pps_check_vectors, scard_pps_check_gen_params),

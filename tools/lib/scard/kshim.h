@@ -140,6 +140,21 @@ static inline char *kstrdup(const char *s, unsigned int flags)
 }
 
 /* <linux/string.h>, <linux/kernel.h>: what the quirks parser uses. */
+static inline long strscpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strnlen(src, size);
+
+	if (len >= size) {
+		if (size) {
+			memcpy(dst, src, size - 1);
+			dst[size - 1] = 0;
+		}
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return (long)len;
+}
+
 static inline char *strim(char *s)
 {
 	size_t n = strlen(s);

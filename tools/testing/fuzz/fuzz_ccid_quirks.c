@@ -29,7 +29,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	n = scard_ccid_quirks_parse(s, q, ROOM);
 	free(s);
 	FUZZ_CHECK(n <= ROOM);
-	FUZZ_CHECK(n >= 0 || n == -EINVAL || n == -E2BIG);
+	FUZZ_CHECK(n >= 0 || n == -EINVAL || n == -E2BIG || n == -ENOSPC);
+	FUZZ_CHECK(n != -ENOSPC || strnlen((const char *)data, size) >=
+		   CCID_QUIRKS_MAX_STRING - 1);
 	if (n <= 0)
 		return 0;
 

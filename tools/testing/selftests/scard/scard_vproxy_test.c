@@ -1460,6 +1460,21 @@ TEST_F(hand, reply_room_by_command)
 	pthread_join(op.thread, NULL);
 	EXPECT_EQ(EOVERFLOW, op.result);
 	EXPECT_EQ(8u + 302, op.got);
+
+	/*
+	 * A short APDU answered with more than it admits is EPROTO whatever
+	 * the caller offered: with a buffer of 8 + 100 too, not EOVERFLOW.
+	 */
+	n = scard_t_xmit_in(in, SCARD_PROTOCOL_T0, 8, short_le,
+			    sizeof(short_le));
+	op = (struct xmit_op){ .fd = self->fd, .in = in, .in_len = n,
+			       .out = out, .out_size = 8 + 100 };
+	ASSERT_EQ(0, pthread_create(&op.thread, NULL, xmit_thread, &op));
+	ASSERT_LT(0, expect_req(self->vc.fd, SCARD_VPROXY_XFR, &req, self->p,
+				2000));
+	ASSERT_EQ(0, scard_vproxy_reply(self->vc.fd, &req, 0, answer, 300));
+	pthread_join(op.thread, NULL);
+	EXPECT_EQ(EPROTO, op.result);
 	close(fd2);
 	free(out);
 	free(answer);
