@@ -582,7 +582,8 @@ size_t scard_transmit_reply_max(const u8 *in, size_t in_len)
  * The exchange writes the response straight into @out, after the header:
  * no buffer in between, no second copy. Every exchange level runs a
  * response that does not fit to its end and reports its size, so
- * -EOVERFLOW always comes with the size needed.
+ * -EOVERFLOW always comes with the size needed; a size beyond what the
+ * command admits (scard_transmit_reply_max()) is -EPROTO instead.
  *
  * Context: process; takes the reader lock, sleeps.
  * Return: 0 or a negative errno (see Documentation/scard/userspace-api.rst).
@@ -623,6 +624,15 @@ int scard_transmit(struct scard_file *sf, const u8 *in, size_t in_len,
 			   ktime_get_ns() - start);
 	if (!ret || ret == -EOVERFLOW)
 		*out_len = SCARD_IO_HDR_LEN + resp_len;
+	/*
+	 * More than the command admits, whatever @out_size: the card broke
+	 * the protocol (a short APDU answered with more than 256 data
+	 * bytes). Its answer is gone, and EOVERFLOW would only make the
+	 * caller send the command again with a buffer that cannot help.
+	 */
+	if (ret == -EOVERFLOW &&
+	    *out_len > scard_transmit_reply_max(in, in_len))
+		ret = -EPROTO;
 	if (!ret)
 		memcpy(out, &hdr, sizeof(hdr));
 

@@ -7,7 +7,8 @@
  * a work item runs it (in the one buffer of scard_xfr_work()), read()
  * returns the TRANSMIT output and poll() reports EPOLLIN when it is there.
  * The result of every asynchronous operation is kept in the file for
- * IOCTL_SMARTCARD_GET_LAST_ERROR. The shape follows drivers/char/tpm/tpm-dev-common.c.
+ * IOCTL_SMARTCARD_GET_LAST_ERROR. The shape follows
+ * drivers/char/tpm/tpm-dev-common.c.
  */
 
 #include <linux/compat.h>
@@ -37,14 +38,12 @@ static void scard_xfr_work(struct work_struct *work)
 	size_t len = 0;
 	int ret;
 
+	/*
+	 * The room is the most the command admits: a longer reply is
+	 * -EPROTO (scard_transmit()), never an -EOVERFLOW read() must see.
+	 */
 	ret = scard_transmit(sf, buf, sf->req_len, buf + sf->req_len,
 			     sf->reply_size, &len);
-	/*
-	 * The room is the most the command admits: a longer reply broke
-	 * the protocol (as in scard_ioctl()), and no read() could take it.
-	 */
-	if (ret == -EOVERFLOW)
-		ret = -EPROTO;
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
 	sf->reply_len = ret ? 0 : len;
@@ -200,7 +199,7 @@ static ssize_t scard_write(struct file *file, const char __user *buf,
 	if (scard_transmit_reply_max(req, count) > room) {
 		u8 *big;
 
-		room = scard_transmit_reply_max(req, count);
+		room = SCARD_MAX_TRANSMIT_OUT;
 		big = kvmalloc(count + room, GFP_KERNEL);
 		if (!big) {
 			ret = -ENOMEM;

@@ -443,15 +443,6 @@ long scard_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	ret = desc->handler(sf, in, dioc.in_len, out, buf_size, &returned,
 			    &needed);
-	/*
-	 * More than the input admits, whatever the caller's buffer: the card
-	 * broke the protocol (a short APDU answered with more than 256 data
-	 * bytes). Its answer is gone, and EOVERFLOW would only make the
-	 * caller send the command again with a buffer that cannot help.
-	 */
-	if (ret == -EOVERFLOW && desc->out_max && dioc.in_len &&
-	    needed > desc->out_max(in, dioc.in_len))
-		ret = -EPROTO;
 	if (!ret && returned && copy_to_user(ubuf, out, returned))
 		ret = -EFAULT;
 
