@@ -18,6 +18,14 @@ static inline uint64_t bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* qsort() order of samples. */
+static inline int bench_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* @n samples (nanoseconds) of path @name, 32 to a line, on stdout. */
 static inline void bench_print_samples(const char *name, const uint64_t *s,
 				       size_t n)

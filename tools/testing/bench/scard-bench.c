@@ -271,13 +271,6 @@ static int measure_memory(int readers, int files)
 	return s0 < 0 ? 1 : 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double pct(const uint64_t *s, size_t n, double q)
 {
 	size_t i = (size_t)(q * (double)(n - 1) + 0.5);
@@ -304,7 +297,7 @@ static void report(void)
 		if (!s)
 			continue;
 		memcpy(s, p->samples, p->n * sizeof(*s));
-		qsort(s, p->n, sizeof(*s), cmp_u64);
+		qsort(s, p->n, sizeof(*s), bench_cmp_u64);
 		for (j = 0; j < p->n; j++)
 			sum += s[j];
 		fprintf(stderr,

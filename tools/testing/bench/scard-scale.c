@@ -91,13 +91,6 @@ static void *client_thread(void *arg)
 	return NULL;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* One run: @readers readers, @files files each, @ms milliseconds. */
 static int run(int readers, int files, int ms)
 {
@@ -175,15 +168,15 @@ join:
 		nall += k;
 	}
 	if (!ret && nall) {
-		qsort(all, nall, sizeof(*all), cmp_u64);
+		double ops = 1e9 * (double)total / (double)(t1 - t0);
+		double p99, fair = hi ? (double)lo / (double)hi : 0.0;
+
+		qsort(all, nall, sizeof(*all), bench_cmp_u64);
+		p99 = (double)all[(size_t)(0.99 * (double)(nall - 1))] / 1000.0;
 		printf("scale readers %d files %d ops_per_s %.0f p99_us %.1f fairness %.3f\n",
-		       readers, files, 1e9 * (double)total / (double)(t1 - t0),
-		       (double)all[(size_t)(0.99 * (double)(nall - 1))] / 1000.0,
-		       hi ? (double)lo / (double)hi : 0.0);
+		       readers, files, ops, p99, fair);
 		fprintf(stderr, "%7d %5d %10.0f %9.1f %9.3f\n", readers, files,
-			1e9 * (double)total / (double)(t1 - t0),
-			(double)all[(size_t)(0.99 * (double)(nall - 1))] / 1000.0,
-			hi ? (double)lo / (double)hi : 0.0);
+			ops, p99, fair);
 		fflush(stdout);
 	}
 out:
