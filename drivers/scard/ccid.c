@@ -68,6 +68,7 @@
 #define CCID_MAX_ZLP		8	/* empty bulk IN completions tolerated */
 #define CCID_POLL_MS		1000	/* presence polling without interrupt */
 #define CCID_GONE_WAIT_MS	1000	/* a transport error: unplugged? */
+#define CCID_PIN_DEFAULT_MS	90000	/* bTimerOut 0: the reader's default */
 
 #define CCID_QEMU_MAX_MSG	384
 #define CCID_KICK_AFTER_MS	1000
@@ -1012,6 +1013,54 @@ out:
 	return ret;
 }
 
+/*
+ * PC_to_RDR_Secure: the user types while the reader waits, so the wait is
+ * the user's time (bTimerOut, or a reader default of up to a minute and a
+ * half) plus the card's, whatever time extensions the reader sends; every
+ * sleep of it stays killable and ends on a cancel, and ccid_transact()
+ * aborts the entry then.
+ */
+static int ccid_secure(struct scard_reader *rdr, const struct scard_pin_op *op,
+		       u8 *rx, size_t rx_size, size_t *rx_len)
+{
+	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+	struct ccid_dev *ccid = s->ccid;
+	unsigned int timeout_ms;
+	struct scard_ccid_resp resp;
+	u8 sw[2];
+	int len, ret;
+
+	timeout_ms = max_t(unsigned int, CCID_PIN_DEFAULT_MS,
+			   (op->timeout + op->timeout2) * 1000U) +
+		     s->timeout_ms;
+	timeout_ms = min_t(unsigned int, timeout_ms, CCID_MAX_WAIT_MS);
+
+	ret = ccid_lock(ccid, rdr);
+	if (ret)
+		return ret;
+	len = scard_ccid_build_secure(ccid->out_buf, ccid->max_msg, s->index,
+				      ccid->seq++, op);
+	if (len < 0) {
+		ret = len;
+		goto out;
+	}
+	memset(&resp, 0, sizeof(resp));
+	ret = ccid_transact(ccid, rdr, len, timeout_ms, &resp);
+	if (ret && scard_ccid_pin_sw(&resp, sw)) {
+		*rx_len = sizeof(sw);
+		ret = rx_size < sizeof(sw) ? -EOVERFLOW : 0;
+		if (!ret)
+			memcpy(rx, sw, sizeof(sw));
+		goto out;
+	}
+	if (!ret)
+		ret = ccid_xfr_response(s, &resp, s->timeout_ms, rx, rx_size,
+					rx_len);
+out:
+	ccid_unlock(ccid);
+	return ret;
+}
+
 /* The core cancels the operation for @rdr: wake its wait. Never sleeps. */
 static void ccid_cancel(struct scard_reader *rdr)
 {
@@ -1024,6 +1073,7 @@ static const struct scard_reader_ops ccid_ops = {
 	.power = ccid_power,
 	.set_params = ccid_set_params,
 	.xfr = ccid_xfr,
+	.secure = ccid_secure,
 	.cancel = ccid_cancel,
 };
 
@@ -1032,6 +1082,7 @@ static const struct scard_reader_ops ccid_ops_escape = {
 	.set_params = ccid_set_params,
 	.xfr = ccid_xfr,
 	.escape = ccid_escape,
+	.secure = ccid_secure,
 	.cancel = ccid_cancel,
 };
 
@@ -1380,6 +1431,17 @@ static void ccid_fill_caps(struct ccid_dev *ccid,
 	caps->auto_pps = !!(d->features & (CCID_FEAT_AUTO_PPS |
 					    CCID_FEAT_AUTO_PARAM_NEG));
 	caps->features_escape = esc;
+	caps->id_vendor = le16_to_cpu(udev->descriptor.idVendor);
+	caps->id_product = le16_to_cpu(udev->descriptor.idProduct);
+	if (ccid->quirks & CCID_QUIRK_NO_PIN_PAD)
+		return;
+	caps->pin_support = d->pin_support & (SCARD_PIN_SUPPORT_VERIFY |
+					      SCARD_PIN_SUPPORT_MODIFY);
+	caps->lcd_layout = d->lcd_layout;
+	/* CCID has no field for it; the three conditions, as libccid says. */
+	caps->pin_entry_validation = SCARD_PIN_ENTRY_MAX_SIZE |
+				     SCARD_PIN_ENTRY_KEY |
+				     SCARD_PIN_ENTRY_TIMEOUT;
 }
 
 static void ccid_free(struct ccid_dev *ccid)
@@ -1494,7 +1556,21 @@ static int ccid_alloc_io(struct ccid_dev *ccid,
 static const struct scard_ccid_quirk ccid_quirk_table[] = {
 	/* QEMU usb-ccid and ccid-card-emulated (7.2) */
 	{ 0x08e6, 0x4433, 0x0000, 0xffff,
-	  CCID_QUIRK_MAX_MSG_384 | CCID_QUIRK_LOST_WAKEUP },
+	  CCID_QUIRK_MAX_MSG_384 | CCID_QUIRK_LOST_WAKEUP |
+	  CCID_QUIRK_NO_PIN_PAD },
+	/*
+	 * Keyboards whose "secure" PIN entry also types the PIN to the
+	 * host: HP USB Smart Card Keyboard (two models), Chicony's HP
+	 * Skylab keyboard, Fujitsu's SmartCard keyboard.
+	 */
+	{ 0x03f0, 0x1024, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
+	{ 0x03f0, 0x0036, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
+	{ 0x04f2, 0x1469, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
+	{ 0x0bf8, 0x1017, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
+	/* bPINSupport set, no keypad: OMNIKEY 3x21 and 6121, Cherry xx44. */
+	{ 0x076b, 0x3031, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
+	{ 0x076b, 0x6632, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
+	{ 0x046a, 0x00a7, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
 };
 
 /* The "quirks" parameter's entries, which win over the table. */

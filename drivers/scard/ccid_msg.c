@@ -323,6 +323,91 @@ int scard_ccid_build_escape(u8 *buf, size_t size, u8 slot, u8 seq,
 }
 EXPORT_SYMBOL_GPL(scard_ccid_build_escape);
 
+/* bPINOperation and the largest structure: modification, three messages. */
+#define CCID_SECURE_MAX_STRUCT	20
+
+/**
+ * scard_ccid_build_secure() - build PC_to_RDR_Secure for a PIN operation
+ * @buf: output buffer
+ * @size: size of @buf
+ * @slot: bSlot
+ * @seq: bSeq
+ * @op: the operation, checked by scard_pin_parse()
+ *
+ * bPINOperation (0 verify, 1 modify), then the CCID PIN verification or
+ * modification data structure (CCID 6.1.11): the part 10 structure without
+ * bTimerOut2 and ulDataLength, bMsgIndex2 only when bNumberMessage is not
+ * 0, bMsgIndex3 only when it is 3; then the APDU.
+ *
+ * Return: the message length, or -EMSGSIZE when @buf is too small.
+ */
+int scard_ccid_build_secure(u8 *buf, size_t size, u8 slot, u8 seq,
+			    const struct scard_pin_op *op)
+{
+	u8 st[CCID_SECURE_MAX_STRUCT], *p = st;
+	size_t n;
+	int ret;
+
+	*p++ = op->modify ? 0x01 : 0x00;
+	*p++ = op->timeout;
+	*p++ = op->format;
+	*p++ = op->block;
+	*p++ = op->length_format;
+	if (op->modify) {
+		*p++ = op->offset_old;
+		*p++ = op->offset_new;
+	}
+	put_unaligned_le16(op->max_extra_digit, p);
+	p += 2;
+	if (op->modify)
+		*p++ = op->confirm;
+	*p++ = op->entry_validation;
+	*p++ = op->n_messages;
+	put_unaligned_le16(op->lang_id, p);
+	p += 2;
+	*p++ = op->msg_index[0];
+	if (op->modify && op->n_messages)
+		*p++ = op->msg_index[1];
+	if (op->modify && op->n_messages == 3)
+		*p++ = op->msg_index[2];
+	memcpy(p, op->teo_prologue, 3);
+	p += 3;
+	n = p - st;
+
+	ret = ccid_put_hdr(buf, size, CCID_PC_TO_RDR_SECURE, n + op->apdu_len,
+			   slot, seq, 0, 0, 0);
+	if (ret > 0) {
+		memcpy(buf + CCID_HDR_SIZE, st, n);
+		memcpy(buf + CCID_HDR_SIZE + n, op->apdu, op->apdu_len);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(scard_ccid_build_secure);
+
+/**
+ * scard_ccid_pin_sw() - the status word for a PIN entry the reader ended
+ * @resp: a failed answer to PC_to_RDR_Secure
+ * @sw: set to SW1 SW2
+ *
+ * PC/SC part 10 has the reader answer for the user: 64 00 when the entry
+ * timed out (bError PIN_TIMEOUT), 64 01 when it was cancelled
+ * (PIN_CANCELLED).
+ *
+ * Return: true when @resp is one of those and @sw was set.
+ */
+bool scard_ccid_pin_sw(const struct scard_ccid_resp *resp, u8 sw[2])
+{
+	if (resp->cmd_status != CCID_CMD_FAILED)
+		return false;
+	if (resp->error != CCID_ERR_PIN_TIMEOUT &&
+	    resp->error != CCID_ERR_PIN_CANCELLED)
+		return false;
+	sw[0] = 0x64;
+	sw[1] = resp->error == CCID_ERR_PIN_CANCELLED ? 0x01 : 0x00;
+	return true;
+}
+EXPORT_SYMBOL_GPL(scard_ccid_pin_sw);
+
 /**
  * scard_ccid_build_abort() - build PC_to_RDR_Abort
  * @buf: output buffer

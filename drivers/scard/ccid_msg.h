@@ -232,6 +232,8 @@ int scard_ccid_build_set_parameters(u8 *buf, size_t size, u8 slot, u8 seq,
 				    bool inverse);
 int scard_ccid_build_escape(u8 *buf, size_t size, u8 slot, u8 seq,
 			    const u8 *data, size_t len);
+int scard_ccid_build_secure(u8 *buf, size_t size, u8 slot, u8 seq,
+			    const struct scard_pin_op *op);
 int scard_ccid_build_abort(u8 *buf, size_t size, u8 slot, u8 seq);
 int scard_ccid_build_set_data_rate(u8 *buf, size_t size, u8 slot, u8 seq,
 				   u32 clock_khz, u32 rate_bps);
@@ -242,6 +244,7 @@ u8 scard_ccid_response_type(u8 req_type);
 int scard_ccid_error_to_errno(u8 error, u8 icc_status);
 int scard_ccid_parse_response(struct scard_ccid_resp *resp, const u8 *buf,
 			      size_t len, u8 req_type, u8 slot, u8 seq);
+bool scard_ccid_pin_sw(const struct scard_ccid_resp *resp, u8 sw[2]);
 int scard_ccid_icc_active(const struct scard_ccid_resp *resp);
 int scard_ccid_copy_data(const struct scard_ccid_resp *resp, u8 *rx,
 			 size_t rx_size, size_t *rx_len);

@@ -18,6 +18,7 @@ static const char *const ccid_quirk_names[CCID_QUIRK_COUNT] = {
 	"max_msg_384",
 	"lost_wakeup",
 	"no_interrupt",
+	"no_pin_pad",
 };
 
 /**

@@ -27,7 +27,13 @@
  * the slots instead, as for a reader without one.
  */
 #define CCID_QUIRK_NO_INTERRUPT	BIT(2)
-#define CCID_QUIRK_COUNT	3
+/*
+ * bPINSupport claims a keypad the reader does not have, or has one whose
+ * secure PIN entry is not secure (it also sends the keys to the host):
+ * no PIN pad features are offered.
+ */
+#define CCID_QUIRK_NO_PIN_PAD	BIT(3)
+#define CCID_QUIRK_COUNT	4
 /* The longest "quirks" parameter, its NUL included. */
 #define CCID_QUIRKS_MAX_STRING	256
 

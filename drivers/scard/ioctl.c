@@ -185,22 +185,38 @@ static int scard_ioc_get_perf(struct scard_file *sf, const u8 *in,
 	return 0;
 }
 
+static void scard_feature(struct scard_feature_tlv *tlv, u8 tag, u32 code)
+{
+	__be32 val = cpu_to_be32(code);
+
+	tlv->tag = tag;
+	tlv->length = sizeof(tlv->value);
+	memcpy(tlv->value, &val, sizeof(val));
+}
+
 static int scard_ioc_get_features(struct scard_file *sf, const u8 *in,
 				  u32 in_len, u8 *out, u32 out_len,
 				  u32 *returned, u32 *needed)
 {
 	struct scard_reader *rdr = sf->rdr;
-	struct scard_feature_tlv tlv[1];
-	__be32 val;
+	u8 pin = rdr->caps.pin_support;
+	struct scard_feature_tlv tlv[5];
 	u32 n = 0;
 
-	if (rdr->caps.features_escape) {
-		tlv[n].tag = SCARD_FEATURE_CCID_ESC_COMMAND;
-		tlv[n].length = sizeof(tlv[n].value);
-		val = cpu_to_be32(IOCTL_CCID_ESCAPE);
-		memcpy(tlv[n].value, &val, sizeof(val));
-		n++;
-	}
+	if (pin & SCARD_PIN_SUPPORT_VERIFY)
+		scard_feature(&tlv[n++], SCARD_FEATURE_VERIFY_PIN_DIRECT,
+			      IOCTL_SCARD_VERIFY_PIN_DIRECT);
+	if (pin & SCARD_PIN_SUPPORT_MODIFY)
+		scard_feature(&tlv[n++], SCARD_FEATURE_MODIFY_PIN_DIRECT,
+			      IOCTL_SCARD_MODIFY_PIN_DIRECT);
+	if (pin)
+		scard_feature(&tlv[n++], SCARD_FEATURE_IFD_PIN_PROPERTIES,
+			      IOCTL_SCARD_IFD_PIN_PROPERTIES);
+	scard_feature(&tlv[n++], SCARD_FEATURE_GET_TLV_PROPERTIES,
+		      IOCTL_SCARD_GET_TLV_PROPERTIES);
+	if (rdr->caps.features_escape)
+		scard_feature(&tlv[n++], SCARD_FEATURE_CCID_ESC_COMMAND,
+			      IOCTL_CCID_ESCAPE);
 	if (out_len < n * sizeof(tlv[0])) {
 		*needed = n * sizeof(tlv[0]);
 		return -EOVERFLOW;
@@ -234,6 +250,36 @@ static int scard_ioc_escape(struct scard_file *sf, const u8 *in, u32 in_len,
 	else if (!ret)
 		*returned = len;
 	return ret;
+}
+
+static int scard_ioc_verify_pin(struct scard_file *sf, const u8 *in,
+				u32 in_len, u8 *out, u32 out_len,
+				u32 *returned, u32 *needed)
+{
+	return scard_pin_direct(sf, false, in, in_len, out, out_len, returned,
+				needed);
+}
+
+static int scard_ioc_modify_pin(struct scard_file *sf, const u8 *in,
+				u32 in_len, u8 *out, u32 out_len,
+				u32 *returned, u32 *needed)
+{
+	return scard_pin_direct(sf, true, in, in_len, out, out_len, returned,
+				needed);
+}
+
+static int scard_ioc_pin_properties(struct scard_file *sf, const u8 *in,
+				    u32 in_len, u8 *out, u32 out_len,
+				    u32 *returned, u32 *needed)
+{
+	return scard_pin_properties(sf->rdr, out, out_len, returned, needed);
+}
+
+static int scard_ioc_tlv_properties(struct scard_file *sf, const u8 *in,
+				    u32 in_len, u8 *out, u32 out_len,
+				    u32 *returned, u32 *needed)
+{
+	return scard_tlv_properties(sf->rdr, out, out_len, returned, needed);
 }
 
 static int scard_mechanical(struct scard_file *sf, u32 function)
@@ -331,6 +377,16 @@ static const struct scard_ioctl_desc scard_ioctls[] = {
 		  SCARD_MAX_FEATURES, scard_ioc_get_features),
 	SCARD_IOC_W(IOCTL_CCID_ESCAPE, 0, SCARD_MAX_ESCAPE, 0,
 		    SCARD_MAX_ESCAPE, scard_ioc_escape),
+	SCARD_IOC_W(IOCTL_SCARD_VERIFY_PIN_DIRECT, SCARD_PIN_VERIFY_SIZE + 4,
+		    SCARD_PIN_VERIFY_SIZE + SCARD_PIN_MAX_APDU, 2,
+		    SCARD_MAX_SHORT_RESP, scard_ioc_verify_pin),
+	SCARD_IOC_W(IOCTL_SCARD_MODIFY_PIN_DIRECT, SCARD_PIN_MODIFY_SIZE + 4,
+		    SCARD_PIN_MODIFY_SIZE + SCARD_PIN_MAX_APDU, 2,
+		    SCARD_MAX_SHORT_RESP, scard_ioc_modify_pin),
+	SCARD_IOC(IOCTL_SCARD_IFD_PIN_PROPERTIES, 0, 0, 0,
+		  sizeof(struct scard_pin_properties), scard_ioc_pin_properties),
+	SCARD_IOC(IOCTL_SCARD_GET_TLV_PROPERTIES, 0, 0, 0,
+		  SCARD_MAX_TLV_PROPERTIES, scard_ioc_tlv_properties),
 };
 
 /**

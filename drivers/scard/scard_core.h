@@ -145,6 +145,16 @@ int scard_protocol_transmit(struct scard_reader *rdr, const u8 *cmd,
 			    size_t cmd_len, u8 *resp, size_t resp_size,
 			    size_t *resp_len);
 
+/* pinpad.c */
+#define SCARD_MAX_TLV_PROPERTIES	64
+int scard_pin_direct(struct scard_file *sf, bool modify, const u8 *in,
+		     u32 in_len, u8 *out, u32 out_len, u32 *returned,
+		     u32 *needed);
+int scard_pin_properties(struct scard_reader *rdr, u8 *out, u32 out_len,
+			 u32 *returned, u32 *needed);
+int scard_tlv_properties(struct scard_reader *rdr, u8 *out, u32 out_len,
+			 u32 *returned, u32 *needed);
+
 /* attr.c */
 int scard_attr_get(struct scard_reader *rdr, u32 tag, u8 *out, u32 out_len,
 		   u32 *returned, u32 *needed);

@@ -102,6 +102,56 @@ struct scard_apdu {
 
 int scard_apdu_parse(struct scard_apdu *apdu, const u8 *buf, size_t len);
 
+/**
+ * struct scard_pin_op - a checked PIN verification or modification
+ * @modify: a modification (PIN_MODIFY_STRUCTURE), else a verification
+ * @timeout: bTimerOut, seconds, 0 for the reader's default
+ * @timeout2: bTimerOut2, seconds
+ * @format: bmFormatString
+ * @block: bmPINBlockString
+ * @length_format: bmPINLengthFormat
+ * @offset_old: bInsertionOffsetOld (modification)
+ * @offset_new: bInsertionOffsetNew (modification)
+ * @max_extra_digit: wPINMaxExtraDigit
+ * @confirm: bConfirmPIN (modification)
+ * @entry_validation: bEntryValidationCondition
+ * @n_messages: bNumberMessage
+ * @lang_id: wLangId
+ * @msg_index: bMsgIndex (verification: [0] only) or bMsgIndex1..3
+ * @teo_prologue: the T=1 prologue the reader puts before @apdu (NAD PCB
+ *	LEN, filled in by the core for T=1 at the TPDU level), else zero
+ * @apdu: the command APDU, in the caller's buffer
+ * @apdu_len: its length, 4 to SCARD_PIN_MAX_APDU
+ *
+ * scard_pin_parse() fills it in from the ioctl's input; a reader driver's
+ * @secure op gets it once every field has been checked.
+ */
+struct scard_pin_op {
+	bool modify;
+	u8 timeout;
+	u8 timeout2;
+	u8 format;
+	u8 block;
+	u8 length_format;
+	u8 offset_old;
+	u8 offset_new;
+	u16 max_extra_digit;
+	u8 confirm;
+	u8 entry_validation;
+	u8 n_messages;
+	u16 lang_id;
+	u8 msg_index[3];
+	u8 teo_prologue[3];
+	const u8 *apdu;
+	size_t apdu_len;
+};
+
+/* A short command APDU: header, Lc, 255 data bytes, Le. */
+#define SCARD_PIN_MAX_APDU	(5 + 255 + 1)
+
+int scard_pin_parse(struct scard_pin_op *op, bool modify, const u8 *in,
+		    size_t len);
+
 struct scard_reader;
 
 /**
@@ -139,6 +189,12 @@ int scard_t0_transmit(struct scard_reader *rdr, scard_xfr_fn xfr,
  * @mechanical: optional; SCARD_READER_EJECTS, SCARD_READER_SWALLOWS or
  *	SCARD_READER_CONFISCATES. Same context as @power.
  * @escape: optional; vendor escape (IOCTL_CCID_ESCAPE). Same context.
+ * @secure: optional (mandatory with @caps.pin_support); let the user
+ *	enter a PIN on the reader's keypad as @op says, send the APDU and
+ *	return the card's answer at the reader's level (T=1 at the TPDU
+ *	level: the card's block). The reader's own outcomes are answers
+ *	too: SW 64 00 when the entry timed out, 64 01 when the user
+ *	cancelled. Same context.
  * @send: character level only: send @len bytes to the card (the core has
  *	already applied the inverse convention). Same context.
  * @recv: character level only: receive @len bytes; the first may take
@@ -171,6 +227,8 @@ struct scard_reader_ops {
 		   u8 *rx, size_t rx_size, size_t *rx_len);
 	int (*mechanical)(struct scard_reader *rdr, u32 function);
 	int (*escape)(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
+		      u8 *rx, size_t rx_size, size_t *rx_len);
+	int (*secure)(struct scard_reader *rdr, const struct scard_pin_op *op,
 		      u8 *rx, size_t rx_size, size_t *rx_len);
 	int (*send)(struct scard_reader *rdr, const u8 *buf, size_t len);
 	int (*recv)(struct scard_reader *rdr, u8 *buf, size_t len,
@@ -208,6 +266,12 @@ struct scard_file;
  * @mechanical: SCARD_READER_* mechanical characteristics
  * @auto_pps: the reader negotiates PPS itself (CCID automatic PPS)
  * @features_escape: IOCTL_CCID_ESCAPE is offered
+ * @pin_support: SCARD_PIN_SUPPORT_VERIFY and/or SCARD_PIN_SUPPORT_MODIFY:
+ *	the reader has a keypad and @secure
+ * @lcd_layout: its display, lines << 8 | characters, 0 for none
+ * @pin_entry_validation: the SCARD_PIN_ENTRY_* conditions it supports
+ * @id_vendor: USB idVendor (GET_TLV_PROPERTIES), 0 when not USB
+ * @id_product: USB idProduct
  */
 struct scard_reader_caps {
 	char vendor_name[MAXIMUM_ATTR_STRING_LENGTH + 1];
@@ -230,7 +294,16 @@ struct scard_reader_caps {
 	u32 mechanical;
 	bool auto_pps;
 	bool features_escape;
+	u8 pin_support;
+	u16 lcd_layout;
+	u8 pin_entry_validation;
+	u16 id_vendor;
+	u16 id_product;
 };
+
+/* struct scard_reader_caps pin_support (the CCID bPINSupport bits). */
+#define SCARD_PIN_SUPPORT_VERIFY	0x01
+#define SCARD_PIN_SUPPORT_MODIFY	0x02
 
 /**
  * struct scard_reader - one reader slot, /dev/scardN

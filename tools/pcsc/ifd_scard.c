@@ -37,8 +37,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <dirent.h>
+#include <endian.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -798,9 +800,55 @@ RESPONSECODE IFDHTransmitToICC(DWORD Lun, SCARD_IO_HEADER SendPci,
 }
 
 /*
+ * PC/SC applications pass the part 10 PIN structures in host byte order,
+ * the driver takes them little-endian (as CCID): wPINMaxExtraDigit,
+ * wLangId and ulDataLength. A copy is converted, the caller's buffer left
+ * alone. Returns the buffer to pass, NULL when none is needed, or
+ * (void *)-1 without memory.
+ */
+static uint8_t *ifd_pin_to_le(unsigned long code, const uint8_t *tx,
+			      DWORD len)
+{
+	size_t hdr, extra, lang;
+	uint8_t *buf;
+	uint16_t v16;
+	uint32_t v32;
+
+	if (code == IOCTL_SCARD_VERIFY_PIN_DIRECT) {
+		hdr = sizeof(struct scard_pin_verify);
+		extra = offsetof(struct scard_pin_verify, max_extra_digit);
+		lang = offsetof(struct scard_pin_verify, lang_id);
+	} else if (code == IOCTL_SCARD_MODIFY_PIN_DIRECT) {
+		hdr = sizeof(struct scard_pin_modify);
+		extra = offsetof(struct scard_pin_modify, max_extra_digit);
+		lang = offsetof(struct scard_pin_modify, lang_id);
+	} else {
+		return NULL;
+	}
+	if (len < hdr || __BYTE_ORDER == __LITTLE_ENDIAN)
+		return NULL;	/* the driver refuses a short one anyway */
+	buf = malloc(len);
+	if (!buf)
+		return (uint8_t *)-1;
+	memcpy(buf, tx, len);
+	memcpy(&v16, buf + extra, 2);
+	v16 = htole16(v16);
+	memcpy(buf + extra, &v16, 2);
+	memcpy(&v16, buf + lang, 2);
+	v16 = htole16(v16);
+	memcpy(buf + lang, &v16, 2);
+	memcpy(&v32, buf + hdr - 4, 4);
+	v32 = htole32(v32);
+	memcpy(buf + hdr - 4, &v32, 4);
+	return buf;
+}
+
+/*
  * GET_FEATURE_REQUEST and the vendor exchange (escape) have pcsc-lite
  * numbers; the control codes the feature TLVs list are the driver's own
- * (SCARD_W_CTL_CODE) and pass through unchanged.
+ * (SCARD_W_CTL_CODE) and pass through unchanged, the PIN structures
+ * converted to little-endian (ifd_pin_to_le()), IFD_PIN_PROPERTIES'
+ * wLcdLayout back to host order.
  */
 RESPONSECODE IFDHControl(DWORD Lun, DWORD dwControlCode, PUCHAR TxBuffer,
 			 DWORD TxLength, PUCHAR RxBuffer, DWORD RxLength,
@@ -809,6 +857,7 @@ RESPONSECODE IFDHControl(DWORD Lun, DWORD dwControlCode, PUCHAR TxBuffer,
 	struct ifd_chan *c = ifd_chan(Lun);
 	unsigned long code;
 	uint32_t got = 0;
+	uint8_t *le;
 	int ret;
 
 	if (pdwBytesReturned)
@@ -826,13 +875,25 @@ RESPONSECODE IFDHControl(DWORD Lun, DWORD dwControlCode, PUCHAR TxBuffer,
 		return IFD_ERROR_NOT_SUPPORTED;
 	if (TxLength > UINT32_MAX || RxLength > UINT32_MAX)
 		return IFD_COMMUNICATION_ERROR;
+	le = ifd_pin_to_le(code, TxBuffer, TxLength);
+	if (le == (uint8_t *)-1)
+		return IFD_COMMUNICATION_ERROR;
 	ret = ifd_get(c);
 	if (ret >= 0)
-		ret = scard_dioc(ret, code, TxBuffer, (uint32_t)TxLength,
-				 RxBuffer, (uint32_t)RxLength, &got);
+		ret = scard_dioc(ret, code, le ? le : TxBuffer,
+				 (uint32_t)TxLength, RxBuffer,
+				 (uint32_t)RxLength, &got);
 	ifd_put(c, ret);
+	free(le);
 	if (ret)
 		return ifd_rc(ret);
+	if (code == IOCTL_SCARD_IFD_PIN_PROPERTIES && got >= 2) {
+		uint16_t v;
+
+		memcpy(&v, RxBuffer, 2);
+		v = le16toh(v);
+		memcpy(RxBuffer, &v, 2);
+	}
 	if (pdwBytesReturned)
 		*pdwBytesReturned = got;
 	return IFD_SUCCESS;

@@ -7,6 +7,11 @@
  *   pcsc-check list                 the readers, one per line
  *   pcsc-check [-r NAME] atr        wait for a card, print its ATR
  *   pcsc-check [-r NAME] features   GET_FEATURE_REQUEST (part 10) TLVs
+ *   pcsc-check [-r NAME] verify-pin APDU   secure PIN entry as a PC/SC
+ *       application does it: the reader's VERIFY_PIN_DIRECT control code
+ *       from GET_FEATURE_REQUEST, a PIN_VERIFY_STRUCTURE (host byte
+ *       order, ASCII digits, 4 to 8, no PIN block: the reader sets Lc)
+ *       for the APDU header (hex, 4 bytes); prints the card's response
  *   pcsc-check [-r NAME] wait present|absent [SECONDS]
  *   pcsc-check [-r NAME] transmit APDU...   hex; prints each response
  *   pcsc-check [-r NAME] survive FILE APDU  connect, transmit; wait for
@@ -19,6 +24,7 @@
  * Exit status: 0 done, 1 a PC/SC call failed (its error printed), 2 usage,
  * 3 no reader, 4 timed out.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +185,63 @@ static int cmd_features(void)
 	return 0;
 }
 
+/* The control code GET_FEATURE_REQUEST gives for @tag, 0 if none. */
+static DWORD feature_code(SCARDHANDLE h, BYTE tag)
+{
+	BYTE out[256];
+	DWORD n = 0, i;
+
+	if (SCardControl(h, CM_IOCTL_GET_FEATURE_REQUEST, NULL, 0, out,
+			 sizeof(out), &n) != SCARD_S_SUCCESS)
+		return 0;
+	for (i = 0; i + 6 <= n; i += 6)
+		if (out[i] == tag && out[i + 1] == 4)
+			return (DWORD)out[i + 2] << 24 | out[i + 3] << 16 |
+			       out[i + 4] << 8 | out[i + 5];
+	return 0;
+}
+
+static int cmd_verify_pin(const char *hdr)
+{
+	BYTE buf[sizeof(PIN_VERIFY_STRUCTURE) + 8], resp[258];
+	PIN_VERIFY_STRUCTURE *v = (PIN_VERIFY_STRUCTURE *)buf;
+	DWORD proto, n = 0, code;
+	SCARDHANDLE h;
+	LONG rv;
+	int ret;
+
+	memset(buf, 0, sizeof(buf));
+	if (parse_hex(hdr, v->abData, 4) != 4) {
+		fprintf(stderr, "pcsc-check: bad APDU header %s\n", hdr);
+		return 2;
+	}
+	ret = connect_card(&h, &proto);
+	if (ret)
+		return ret;
+	code = feature_code(h, FEATURE_VERIFY_PIN_DIRECT);
+	if (!code) {
+		SCardDisconnect(h, SCARD_LEAVE_CARD);
+		fprintf(stderr, "pcsc-check: no VERIFY_PIN_DIRECT feature\n");
+		return 1;
+	}
+	v->bTimerOut = 30;
+	v->bmFormatString = 0x82;	/* bytes, position 0, left, ASCII */
+	v->wPINMaxExtraDigit = 0x0408;
+	v->bEntryValidationCondition = 0x02;
+	v->bNumberMessage = 0x01;
+	v->wLangId = 0x0409;
+	v->abData[4] = 0;		/* Lc: the reader's */
+	v->ulDataLength = 5;
+	rv = SCardControl(h, code, buf,
+			  offsetof(PIN_VERIFY_STRUCTURE, abData) + 5, resp,
+			  sizeof(resp), &n);
+	SCardDisconnect(h, SCARD_LEAVE_CARD);
+	if (rv != SCARD_S_SUCCESS)
+		return fail("SCardControl(VERIFY_PIN_DIRECT)", rv);
+	hex(resp, n);
+	return 0;
+}
+
 static int cmd_transmit(int argc, char **argv)
 {
 	BYTE apdu[261], resp[258];
@@ -281,7 +344,7 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: pcsc-check [-r NAME] list|atr|features|wait present|absent [S]|transmit APDU...|survive FILE APDU\n");
+		fprintf(stderr, "usage: pcsc-check [-r NAME] list|atr|features|verify-pin HDR|wait present|absent [S]|transmit APDU...|survive FILE APDU\n");
 		return 2;
 	}
 	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
@@ -298,6 +361,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[1], "wait") && argc >= 3)
 			ret = wait_card(!strcmp(argv[2], "present"),
 					argc > 3 ? atoi(argv[3]) : 10);
+		else if (!strcmp(argv[1], "verify-pin") && argc == 3)
+			ret = cmd_verify_pin(argv[2]);
 		else if (!strcmp(argv[1], "transmit"))
 			ret = cmd_transmit(argc - 2, argv + 2);
 		else if (!strcmp(argv[1], "survive") && argc == 4)

@@ -3,6 +3,7 @@
  * scardctl: look at and drive smart card readers (/dev/scardN).
  */
 #include <dirent.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -58,7 +59,14 @@ static const char usage_text[] =
 "                       IS_ABSENT on a non-blocking file, poll() for the\n"
 "                       completion, GET_LAST_ERROR for the result)\n"
 "    perf               performance counters (GET_PERF_CNTR)\n"
-"    features           PC/SC part 10 features (GET_FEATURE_REQUEST)\n"
+"    features           PC/SC part 10 features (GET_FEATURE_REQUEST) and\n"
+"                       properties (GET_TLV_PROPERTIES)\n"
+"    verify-pin HEADER [--min N] [--max N] [--timeout SEC]\n"
+"                       secure PIN entry on the reader's keypad\n"
+"                       (VERIFY_PIN_DIRECT): the command HEADER (CLA INS P1\n"
+"                       P2, hex) with the PIN typed as ASCII digits, N to N\n"
+"                       (default 4 to 8), within SEC seconds (default: the\n"
+"                       reader's); prints the card's SW1SW2\n"
 "\n"
 "EXIT STATUS\n"
 "    0 success; 1 the operation failed (the error is printed as\n"
@@ -383,6 +391,11 @@ static const char *sw_meaning(uint8_t sw1, uint8_t sw2)
 	case 0x62:
 	case 0x63:
 		return "warning";
+	case 0x64:	/* PC/SC part 10: the PIN pad answers for the user */
+		return sw2 == 0x00 ? "PIN entry timed out" :
+		       sw2 == 0x01 ? "PIN entry cancelled" :
+		       sw2 == 0x02 ? "new PINs differ" :
+		       sw2 == 0x03 ? "PIN length out of range" : "error";
 	case 0x67:
 		return "wrong length";
 	case 0x68:
@@ -775,6 +788,50 @@ static const char *feature_name(uint8_t tag)
 	return "?";
 }
 
+static const char *property_name(uint8_t tag)
+{
+	switch (tag) {
+	case SCARD_PROP_LCD_LAYOUT:
+		return "wLcdLayout";
+	case SCARD_PROP_ENTRY_VALIDATION:
+		return "bEntryValidationCondition";
+	case SCARD_PROP_TIMEOUT2:
+		return "bTimeOut2";
+	case SCARD_PROP_LCD_MAX_CHARACTERS:
+		return "wLcdMaxCharacters";
+	case SCARD_PROP_LCD_MAX_LINES:
+		return "wLcdMaxLines";
+	case SCARD_PROP_MAX_APDU_DATA_SIZE:
+		return "dwMaxAPDUDataSize";
+	case SCARD_PROP_ID_VENDOR:
+		return "wIdVendor";
+	case SCARD_PROP_ID_PRODUCT:
+		return "wIdProduct";
+	}
+	return "?";
+}
+
+/* GET_TLV_PROPERTIES: each property, its value little-endian. */
+static int print_properties(int fd)
+{
+	uint8_t buf[256];
+	uint32_t len = 0, i, k, v;
+	int ret;
+
+	ret = scard_dioc(fd, IOCTL_SCARD_GET_TLV_PROPERTIES, NULL, 0, buf,
+			 sizeof(buf), &len);
+	if (ret)
+		return op_failed("properties", ret);
+	for (i = 0; i + 2 <= len && i + 2 + buf[i + 1] <= len;
+	     i += 2 + buf[i + 1]) {
+		for (v = 0, k = 0; k < buf[i + 1] && k < 4; k++)
+			v |= (uint32_t)buf[i + 2 + k] << (8 * k);
+		printf("0x%02X %-26s %u (0x%X)\n", buf[i],
+		       property_name(buf[i]), v, v);
+	}
+	return 0;
+}
+
 static int cmd_features(int argc, char **argv)
 {
 	uint8_t buf[256];
@@ -787,9 +844,10 @@ static int cmd_features(int argc, char **argv)
 	if (fd < 0)
 		return -fd;
 	ret = scard_get_features(fd, buf, sizeof(buf), &len);
-	close(fd);
-	if (ret)
+	if (ret) {
+		close(fd);
 		return op_failed("features", ret);
+	}
 	if (!len)
 		printf("no PC/SC part 10 features\n");
 	for (i = 0; i + 2 <= len; ) {
@@ -808,7 +866,88 @@ static int cmd_features(int argc, char **argv)
 			print_hex_line(" ", buf + i + 2, l);
 		i += 2 + (size_t)l;
 	}
-	return 0;
+	ret = print_properties(fd);
+	close(fd);
+	return ret;
+}
+
+static int parse_count(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(s, &end, 10);
+	return *s && !*end && *v <= max ? 0 : -1;
+}
+
+static int cmd_verify_pin(int argc, char **argv)
+{
+	uint8_t buf[sizeof(struct scard_pin_verify) + 5], resp[258];
+	struct scard_pin_verify *v = (struct scard_pin_verify *)buf;
+	unsigned long min = 4, max = 8, timeout = 0;
+	struct apdu_list l = { 0 };
+	uint32_t got = 0;
+	int fd, ret, i, rc = 0;
+	char *hdr = NULL;
+
+	for (i = 1; i < argc; i++) {
+		unsigned long *dst = !strcmp(argv[i], "--min") ? &min :
+				     !strcmp(argv[i], "--max") ? &max :
+				     !strcmp(argv[i], "--timeout") ? &timeout :
+				     NULL;
+
+		if (dst) {
+			if (++i >= argc || parse_count(argv[i], 255, dst))
+				return usage_error("verify-pin: %s needs a number 0..255",
+						   argv[i - (i >= argc)]);
+		} else if (!hdr) {
+			hdr = argv[i];
+		} else {
+			return usage_error("verify-pin: unexpected argument '%s'",
+					   argv[i]);
+		}
+	}
+	if (!hdr)
+		return usage_error("verify-pin: expected the command header%s", "");
+	rc = parse_apdus(2, (char *[]){ argv[0], hdr, NULL }, &l);
+	if (!rc && (l.n != 1 || l.len[0] != 4))
+		rc = usage_error("verify-pin: the header is CLA INS P1 P2, not '%s'",
+				 hdr);
+	if (rc)
+		goto out;
+
+	memset(buf, 0, sizeof(buf));
+	v->timeout = timeout;
+	v->format = SCARD_PIN_FMT_UNIT_BYTES | SCARD_PIN_CODING_ASCII;
+	v->max_extra_digit = htole16(min << 8 | max);
+	v->entry_validation = SCARD_PIN_ENTRY_KEY;
+	v->n_messages = 1;
+	v->lang_id = htole16(0x0409);
+	v->data_length = htole32(5);
+	/* The APDU after the structure; Lc 0: the reader's. */
+	memcpy(buf + sizeof(*v), l.buf, 4);
+	fd = open_reader(0);
+	if (fd < 0) {
+		rc = -fd;
+		goto out;
+	}
+	printf("enter the PIN on the reader's keypad\n");
+	fflush(stdout);
+	ret = scard_dioc(fd, IOCTL_SCARD_VERIFY_PIN_DIRECT, buf, sizeof(buf),
+			 resp, sizeof(resp), &got);
+	close(fd);
+	if (ret) {
+		rc = op_failed("verify-pin", ret);
+		goto out;
+	}
+	if (got > 2)
+		print_hex_line("< ", resp, got - 2);
+	if (got >= 2)
+		printf("SW1SW2: %02X %02X (%s)\n", resp[got - 2], resp[got - 1],
+		       sw_meaning(resp[got - 2], resp[got - 1]));
+out:
+	free(l.buf);
+	free(l.len);
+	return rc;
 }
 
 static const struct {
@@ -824,6 +963,7 @@ static const struct {
 	{ "wait", cmd_wait },
 	{ "perf", cmd_perf },
 	{ "features", cmd_features },
+	{ "verify-pin", cmd_verify_pin },
 };
 
 int main(int argc, char **argv)

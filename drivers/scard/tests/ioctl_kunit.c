@@ -23,7 +23,9 @@ static const u32 scard_known_codes[] = {
 	IOCTL_SMARTCARD_IS_ABSENT, IOCTL_SMARTCARD_SET_PROTOCOL,
 	IOCTL_SMARTCARD_GET_STATE, IOCTL_SMARTCARD_GET_LAST_ERROR,
 	IOCTL_SMARTCARD_GET_PERF_CNTR, IOCTL_SMARTCARD_GET_FEATURE_REQUEST,
-	IOCTL_CCID_ESCAPE,
+	IOCTL_CCID_ESCAPE, IOCTL_SCARD_VERIFY_PIN_DIRECT,
+	IOCTL_SCARD_MODIFY_PIN_DIRECT, IOCTL_SCARD_IFD_PIN_PROPERTIES,
+	IOCTL_SCARD_GET_TLV_PROPERTIES,
 };
 
 static void scard_ioctl_find_known_codes(struct kunit *test)
@@ -66,6 +68,11 @@ static void scard_ioctl_codes_match_winsmcrd(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, IOCTL_SMARTCARD_GET_FEATURE_REQUEST,
 			0x00313520U);
 	KUNIT_EXPECT_EQ(test, IOCTL_CCID_ESCAPE, 0x003136B0U);
+	/* Part 10 features: SCARD_CTL_CODE(3400 + tag). */
+	KUNIT_EXPECT_EQ(test, IOCTL_SCARD_VERIFY_PIN_DIRECT, 0x00313538U);
+	KUNIT_EXPECT_EQ(test, IOCTL_SCARD_MODIFY_PIN_DIRECT, 0x0031353CU);
+	KUNIT_EXPECT_EQ(test, IOCTL_SCARD_IFD_PIN_PROPERTIES, 0x00313548U);
+	KUNIT_EXPECT_EQ(test, IOCTL_SCARD_GET_TLV_PROPERTIES, 0x00313568U);
 }
 
 static void scard_ioctl_check_flags_nonzero(struct kunit *test)
@@ -331,7 +338,7 @@ struct kunit_suite scard_ioctl_suite = {
 kunit_test_suites(&scard_atr_suite, &scard_t0_suite, &scard_ccid_msg_suite,
 		  &scard_ioctl_suite, &scard_pps_suite, &scard_char_suite,
 		  &scard_t1_suite, &scard_serial_suite,
-		  &scard_ccid_quirks_suite);
+		  &scard_ccid_quirks_suite, &scard_pin_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for the scard smart card library");

@@ -16,5 +16,6 @@ extern struct kunit_suite scard_char_suite;
 extern struct kunit_suite scard_t1_suite;
 extern struct kunit_suite scard_serial_suite;
 extern struct kunit_suite scard_ccid_quirks_suite;
+extern struct kunit_suite scard_pin_suite;
 
 #endif /* _SCARD_KUNIT_H */

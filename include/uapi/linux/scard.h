@@ -58,6 +58,15 @@
 #define IOCTL_SMARTCARD_GET_PERF_CNTR	SCARD_W_CTL_CODE(16)	/* 0x00310040 */
 #define IOCTL_SMARTCARD_GET_FEATURE_REQUEST SCARD_W_CTL_CODE(3400) /* 0x00313520 */
 #define IOCTL_CCID_ESCAPE		SCARD_W_CTL_CODE(3500)	/* 0x003136B0 */
+/*
+ * The PC/SC part 10 features scard performs itself have the code
+ * SCARD_W_CTL_CODE(3400 + feature tag); GET_FEATURE_REQUEST lists those a
+ * reader has. See struct scard_pin_verify and struct scard_pin_modify.
+ */
+#define IOCTL_SCARD_VERIFY_PIN_DIRECT	SCARD_W_CTL_CODE(3406)	/* 0x00313538 */
+#define IOCTL_SCARD_MODIFY_PIN_DIRECT	SCARD_W_CTL_CODE(3407)	/* 0x0031353C */
+#define IOCTL_SCARD_IFD_PIN_PROPERTIES	SCARD_W_CTL_CODE(3410)	/* 0x00313548 */
+#define IOCTL_SCARD_GET_TLV_PROPERTIES	SCARD_W_CTL_CODE(3418)	/* 0x00313568 */
 
 /**
  * struct scard_dioc - the argument of every IOCTL_SMARTCARD_* command
@@ -292,6 +301,139 @@ struct scard_feature_tlv {
 	__u8 length;
 	__u8 value[4];
 };
+
+/*
+ * IOCTL_SCARD_VERIFY_PIN_DIRECT and IOCTL_SCARD_MODIFY_PIN_DIRECT: the PIN
+ * is typed on the reader's keypad, put into the command APDU there and
+ * never seen by the host. The input is PC/SC part 10's PIN_VERIFY_STRUCTURE
+ * or PIN_MODIFY_STRUCTURE, fields little-endian, followed by the APDU; the
+ * output is the card's response (data, SW1 SW2), or SW 64 00 when the
+ * user let the reader's timeout pass and 64 01 when the user cancelled.
+ */
+
+/* bmFormatString: where and how the PIN digits go into the PIN block. */
+#define SCARD_PIN_FMT_UNIT_BYTES	0x80	/* position in bytes, else bits */
+#define SCARD_PIN_FMT_POS(f)		(((f) >> 3) & 0x0F)
+#define SCARD_PIN_FMT_RIGHT		0x04	/* right justified */
+#define SCARD_PIN_FMT_CODING(f)		((f) & 0x03)
+#define SCARD_PIN_CODING_BINARY		0	/* one byte per digit, 0x00-0x09 */
+#define SCARD_PIN_CODING_BCD		1	/* a nibble per digit */
+#define SCARD_PIN_CODING_ASCII		2	/* one byte per digit, '0'-'9' */
+/* bmPINBlockString: the size of the PIN length field and of the block. */
+#define SCARD_PIN_BLOCK_LEN_BITS(b)	((b) >> 4)
+#define SCARD_PIN_BLOCK_SIZE(b)		((b) & 0x0F)	/* bytes; 0: the PIN's */
+/* bmPINLengthFormat: where the PIN length goes. */
+#define SCARD_PIN_LEN_UNIT_BYTES	0x10	/* position in bytes, else bits */
+#define SCARD_PIN_LEN_POS(l)		((l) & 0x0F)
+#define SCARD_PIN_LEN_RESERVED		0xE0
+/* bEntryValidationCondition. */
+#define SCARD_PIN_ENTRY_MAX_SIZE	0x01	/* the maximum size reached */
+#define SCARD_PIN_ENTRY_KEY		0x02	/* the validation key pressed */
+#define SCARD_PIN_ENTRY_TIMEOUT		0x04	/* the timeout expired */
+/* bConfirmPIN (modification). */
+#define SCARD_PIN_CONFIRM_NEW		0x01	/* the new PIN entered twice */
+#define SCARD_PIN_ENTER_CURRENT		0x02	/* the current PIN entered too */
+/* wPINMaxExtraDigit: minimum digits << 8 | maximum digits. */
+#define SCARD_PIN_MIN_DIGITS(w)		((w) >> 8)
+#define SCARD_PIN_MAX_DIGITS(w)		((w) & 0xFF)
+
+/**
+ * struct scard_pin_verify - IOCTL_SCARD_VERIFY_PIN_DIRECT input
+ * @timeout: seconds the user has to enter the PIN, 0: the reader's default
+ * @timeout2: seconds after the first key (IFD_PIN_PROPERTIES says whether
+ *	the reader tells the two apart)
+ * @format: bmFormatString, SCARD_PIN_FMT_*
+ * @block: bmPINBlockString, SCARD_PIN_BLOCK_*
+ * @length_format: bmPINLengthFormat, SCARD_PIN_LEN_*
+ * @max_extra_digit: wPINMaxExtraDigit, SCARD_PIN_MIN/MAX_DIGITS()
+ * @entry_validation: bEntryValidationCondition, SCARD_PIN_ENTRY_*
+ * @n_messages: bNumberMessage: 0, 1 or 0xFF (the reader's default)
+ * @lang_id: wLangId of the messages
+ * @msg_index: bMsgIndex of the prompt
+ * @teo_prologue: bTeoPrologue; scard fills it in (T=1 at the TPDU level)
+ * @data_length: ulDataLength, the bytes of the command APDU that follows
+ *	the structure (its PIN block a placeholder)
+ */
+struct scard_pin_verify {
+	__u8 timeout;
+	__u8 timeout2;
+	__u8 format;
+	__u8 block;
+	__u8 length_format;
+	__le16 max_extra_digit;
+	__u8 entry_validation;
+	__u8 n_messages;
+	__le16 lang_id;
+	__u8 msg_index;
+	__u8 teo_prologue[3];
+	__le32 data_length;
+} __attribute__((packed));
+
+/**
+ * struct scard_pin_modify - IOCTL_SCARD_MODIFY_PIN_DIRECT input
+ * @timeout: as in struct scard_pin_verify
+ * @timeout2: as in struct scard_pin_verify
+ * @format: as in struct scard_pin_verify
+ * @block: as in struct scard_pin_verify
+ * @length_format: as in struct scard_pin_verify
+ * @offset_old: bInsertionOffsetOld, byte offset of the current PIN's block
+ *	in the command data (with SCARD_PIN_ENTER_CURRENT)
+ * @offset_new: bInsertionOffsetNew, byte offset of the new PIN's block
+ * @max_extra_digit: as in struct scard_pin_verify
+ * @confirm: bConfirmPIN, SCARD_PIN_CONFIRM_NEW | SCARD_PIN_ENTER_CURRENT
+ * @entry_validation: as in struct scard_pin_verify
+ * @n_messages: bNumberMessage: 0 to 3 or 0xFF
+ * @lang_id: as in struct scard_pin_verify
+ * @msg_index: bMsgIndex1..3 of the prompts
+ * @teo_prologue: as in struct scard_pin_verify
+ * @data_length: as in struct scard_pin_verify
+ */
+struct scard_pin_modify {
+	__u8 timeout;
+	__u8 timeout2;
+	__u8 format;
+	__u8 block;
+	__u8 length_format;
+	__u8 offset_old;
+	__u8 offset_new;
+	__le16 max_extra_digit;
+	__u8 confirm;
+	__u8 entry_validation;
+	__u8 n_messages;
+	__le16 lang_id;
+	__u8 msg_index[3];
+	__u8 teo_prologue[3];
+	__le32 data_length;
+} __attribute__((packed));
+
+/* The structures' sizes: the APDU starts there. */
+#define SCARD_PIN_VERIFY_SIZE	19
+#define SCARD_PIN_MODIFY_SIZE	24
+
+/**
+ * struct scard_pin_properties - IOCTL_SCARD_IFD_PIN_PROPERTIES output
+ * @lcd_layout: wLcdLayout: lines << 8 | characters per line, 0: no display
+ * @entry_validation: the SCARD_PIN_ENTRY_* conditions the reader supports
+ * @timeout2: 1 when the reader tells timeout2 from timeout, else 0
+ */
+struct scard_pin_properties {
+	__le16 lcd_layout;
+	__u8 entry_validation;
+	__u8 timeout2;
+} __attribute__((packed));
+
+/*
+ * IOCTL_SCARD_GET_TLV_PROPERTIES output: tag, length, value (little-endian)
+ * for each property the reader has (PC/SC part 10 2.6.14).
+ */
+#define SCARD_PROP_LCD_LAYOUT		0x01	/* __le16 */
+#define SCARD_PROP_ENTRY_VALIDATION	0x02	/* __u8 */
+#define SCARD_PROP_TIMEOUT2		0x03	/* __u8 */
+#define SCARD_PROP_LCD_MAX_CHARACTERS	0x04	/* __le16 */
+#define SCARD_PROP_LCD_MAX_LINES	0x05	/* __le16 */
+#define SCARD_PROP_MAX_APDU_DATA_SIZE	0x0A	/* __le32, 0: short APDUs only */
+#define SCARD_PROP_ID_VENDOR		0x0B	/* __le16 */
+#define SCARD_PROP_ID_PRODUCT		0x0C	/* __le16 */
 
 /*
  * scard_vproxy: a reader whose card is played by a user-space process.

@@ -106,6 +106,14 @@ static inline u32 get_unaligned_le32(const void *p)
 	return b[0] | b[1] << 8 | b[2] << 16 | (u32)b[3] << 24;
 }
 
+static inline void put_unaligned_le16(u16 v, void *p)
+{
+	u8 *b = p;
+
+	b[0] = v;
+	b[1] = v >> 8;
+}
+
 static inline void put_unaligned_le32(u32 v, void *p)
 {
 	u8 *b = p;

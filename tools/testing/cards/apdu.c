@@ -172,6 +172,91 @@ static size_t do_read_binary(struct card_apdu_state *st,
 	return sw(r, n, n < ne && c->has_le ? 0x6282 : 0x9000);
 }
 
+/* @len bytes without the FF padding at their end. */
+static size_t pin_unpad(const uint8_t *p, size_t len)
+{
+	while (len && p[len - 1] == 0xFF)
+		len--;
+	return len;
+}
+
+static void pin_init(struct card_apdu_state *st)
+{
+	if (!st->pin_len) {
+		st->pin_len = strlen(CARD_PIN_DEFAULT);
+		memcpy(st->pin, CARD_PIN_DEFAULT, st->pin_len);
+	}
+}
+
+/* Does @p start with the PIN? Returns the bytes it takes, 0 if not. */
+static size_t pin_match(struct card_apdu_state *st, const uint8_t *p,
+			size_t len)
+{
+	if (len < st->pin_len || memcmp(p, st->pin, st->pin_len))
+		return 0;
+	return st->pin_len;
+}
+
+static size_t pin_result(struct card_apdu_state *st, int ok, uint8_t *r)
+{
+	if (ok) {
+		st->pin_fails = 0;
+		st->pin_verified = 1;
+		return sw(r, 0, 0x9000);
+	}
+	st->pin_verified = 0;
+	if (++st->pin_fails >= CARD_PIN_TRIES)
+		return sw(r, 0, 0x6983);
+	return sw(r, 0, 0x63C0 | (CARD_PIN_TRIES - st->pin_fails));
+}
+
+static size_t do_verify(struct card_apdu_state *st, const struct card_cmd *c,
+			uint8_t *r)
+{
+	size_t n;
+
+	if (c->p1 || (c->p2 != CARD_PIN_REF && c->p2 != CARD_PIN_REF_ECHO))
+		return sw(r, 0, 0x6A86);
+	if (c->p2 == CARD_PIN_REF_ECHO) {
+		if (c->lc)
+			memmove(r, c->data, c->lc);
+		return sw(r, c->lc, 0x9000);
+	}
+	pin_init(st);
+	if (st->pin_fails >= CARD_PIN_TRIES)
+		return sw(r, 0, 0x6983);
+	if (!c->lc)	/* the state: verified, or the tries left */
+		return sw(r, 0, st->pin_verified ? 0x9000 :
+			  0x63C0 | (CARD_PIN_TRIES - st->pin_fails));
+	n = pin_unpad(c->data, c->lc);
+	return pin_result(st, n == st->pin_len && pin_match(st, c->data, n),
+			  r);
+}
+
+/* Data: the current PIN (padding allowed), then the new one. */
+static size_t do_change(struct card_apdu_state *st, const struct card_cmd *c,
+			uint8_t *r)
+{
+	size_t old, n;
+
+	if (c->p1 || c->p2 != CARD_PIN_REF)
+		return sw(r, 0, 0x6A86);
+	pin_init(st);
+	if (st->pin_fails >= CARD_PIN_TRIES)
+		return sw(r, 0, 0x6983);
+	old = pin_match(st, c->data, c->lc);
+	if (!old)
+		return pin_result(st, 0, r);
+	while (old < c->lc && c->data[old] == 0xFF)
+		old++;
+	n = pin_unpad(c->data + old, c->lc - old);
+	if (!n || n > CARD_PIN_MAX)
+		return sw(r, 0, 0x6A80);
+	memcpy(st->pin, c->data + old, n);
+	st->pin_len = n;
+	return pin_result(st, 1, r);
+}
+
 size_t card_apdu(struct card_apdu_state *st, const struct card_cmd *c,
 		 uint8_t *r)
 {
@@ -198,6 +283,10 @@ size_t card_apdu(struct card_apdu_state *st, const struct card_cmd *c,
 		return sw(r, n, 0x9000);
 	case CARD_INS_NOP:
 		return sw(r, 0, 0x9000);
+	case CARD_INS_VERIFY:
+		return do_verify(st, c, r);
+	case CARD_INS_CHANGE:
+		return do_change(st, c, r);
 	case CARD_INS_SLOW:
 		st->wtx += c->p1;
 		return sw(r, 0, 0x9000);

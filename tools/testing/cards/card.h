@@ -23,6 +23,20 @@
 #define CARD_INS_NOP		0xE6	/* 90 00, no data (case 1 tests) */
 #define CARD_INS_SLOW		0xE8	/* P1 = time extensions before 90 00 */
 #define CARD_INS_STATS		0xE2	/* card-side counters, see card_stats */
+#define CARD_INS_VERIFY		0x20	/* P2 80: the PIN; 81: echo, see below */
+#define CARD_INS_CHANGE		0x24	/* CHANGE REFERENCE DATA, P1 00 P2 80 */
+
+/*
+ * The PIN (reference 80): CARD_PIN_DEFAULT in ASCII, CARD_PIN_TRIES wrong
+ * presentations before it blocks (69 83). A PIN block's trailing FF bytes
+ * are padding. VERIFY with reference 81 answers its command data and 90 00
+ * so that tests see the PIN block a PIN pad reader built.
+ */
+#define CARD_PIN_DEFAULT	"1234"
+#define CARD_PIN_MAX		16
+#define CARD_PIN_TRIES		3
+#define CARD_PIN_REF		0x80
+#define CARD_PIN_REF_ECHO	0x81
 
 /* SELECT targets. */
 #define CARD_FID_MF		0x3F00
@@ -69,6 +83,10 @@ struct card_apdu_state {
 	unsigned int wtx;	/* time extensions the last command wants */
 	unsigned int extra_wtx;	/* added to every command (--fault wtx:N) */
 	int ext_allowed;	/* extended APDUs accepted */
+	uint8_t pin[CARD_PIN_MAX];	/* pin_len 0: CARD_PIN_DEFAULT */
+	size_t pin_len;
+	unsigned int pin_fails;	/* wrong presentations in a row */
+	int pin_verified;
 };
 
 /*

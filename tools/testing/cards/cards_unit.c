@@ -91,6 +91,47 @@ static void test_applet(void)
 
 static struct card_t0 t0;
 
+static void test_pin(void)
+{
+	struct card_apdu_state st = { 0 };
+	static const uint8_t state[] = { 0, 0x20, 0, 0x80 };
+	static const uint8_t good[] = { 0, 0x20, 0, 0x80, 8, '1', '2', '3',
+					'4', 0xFF, 0xFF, 0xFF, 0xFF };
+	static const uint8_t bad[] = { 0, 0x20, 0, 0x80, 4, '1', '2', '3',
+				       '5' };
+	static const uint8_t change[] = { 0, 0x24, 0, 0x80, 10, '1', '2', '3',
+					  '4', 0xFF, '9', '8', '7', '6', '5' };
+	static const uint8_t echo[] = { 0, 0x20, 0, 0x81, 2, 0x24, 0x12 };
+	static const uint8_t new_pin[] = { 0, 0x20, 0, 0x80, 5, '9', '8', '7',
+					   '6', '5' };
+	size_t n;
+
+	n = card_apdu_raw(&st, state, sizeof(state), resp);
+	OK(sw_is(resp, n, 0x63C3), "VERIFY state: 63 C3");
+	n = card_apdu_raw(&st, bad, sizeof(bad), resp);
+	OK(sw_is(resp, n, 0x63C2), "VERIFY wrong PIN: 63 C2");
+	n = card_apdu_raw(&st, good, sizeof(good), resp);
+	OK(n == 2 && sw_is(resp, n, 0x9000), "VERIFY 1234 padded FF: 90 00");
+	n = card_apdu_raw(&st, state, sizeof(state), resp);
+	OK(sw_is(resp, n, 0x9000), "VERIFY state after: 90 00");
+	n = card_apdu_raw(&st, echo, sizeof(echo), resp);
+	OK(n == 4 && resp[0] == 0x24 && resp[1] == 0x12 &&
+	   sw_is(resp, n, 0x9000), "VERIFY 81 answers its data");
+	n = card_apdu_raw(&st, change, sizeof(change), resp);
+	OK(sw_is(resp, n, 0x9000), "CHANGE 1234 -> 98765: 90 00");
+	n = card_apdu_raw(&st, good, sizeof(good), resp);
+	OK(sw_is(resp, n, 0x63C2), "VERIFY old PIN after CHANGE: 63 C2");
+	n = card_apdu_raw(&st, new_pin, sizeof(new_pin), resp);
+	OK(sw_is(resp, n, 0x9000), "VERIFY new PIN: 90 00");
+	st.pin_fails = 0;
+	n = card_apdu_raw(&st, bad, sizeof(bad), resp);
+	n = card_apdu_raw(&st, bad, sizeof(bad), resp);
+	n = card_apdu_raw(&st, bad, sizeof(bad), resp);
+	OK(sw_is(resp, n, 0x6983), "third wrong PIN: blocked, 69 83");
+	n = card_apdu_raw(&st, new_pin, sizeof(new_pin), resp);
+	OK(sw_is(resp, n, 0x6983), "blocked PIN stays blocked");
+}
+
 static void test_t0(void)
 {
 	struct card_apdu_state st = { 0 };
@@ -360,6 +401,7 @@ int main(void)
 	printf("TAP version 13\n");
 	test_edc();
 	test_applet();
+	test_pin();
 	test_t0();
 	test_t1();
 	test_t1_rules();

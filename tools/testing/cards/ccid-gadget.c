@@ -13,6 +13,7 @@
  *               [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N]
  *               [--max-msg N] [--rates BPS,...] [--clocks KHZ,...]
  *               [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX]
+ *               [--pin-pad N] [--lcd XXYY] [--pin KEYS]
  *
  * --mute, --mute-after-ext, --garbage, --late-ms and --unplug-after-ms act
  * only on XfrBlocks whose APDU has INS GADGET_INS_TRIGGER (EA): the tests
@@ -42,7 +43,8 @@
  * <kHz> <bps>" and answered with the same values. --hostile NAME makes the reader misbehave in one way (its
  * descriptors, its answer to the trigger, its interrupt messages, or an
  * unplug at one step): see ccid-gadget-hostile.c; --garbage MODE is the
- * same as --hostile MODE.
+ * same as --hostile MODE. --pin-pad, --lcd and --pin make it a PIN pad
+ * reader: see ccid-gadget-pinpad.c.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
@@ -215,6 +217,9 @@ static void build_cfg(void)
 	put32(p + 44, opt.max_msg);
 	p[48] = 0xFF;
 	p[49] = 0xFF;
+	p[50] = pinpad_lcd();
+	p[51] = pinpad_lcd() >> 8;
+	p[52] = pinpad_support();
 	p[53] = 1;
 	p += 54;
 	memcpy(p, (uint8_t[]){ 7, USB_DT_ENDPOINT, 0x81, 2, 0x00, 0x02, 0 }, 7);
@@ -311,6 +316,28 @@ static int ep_read(int ep, struct io *p, size_t len)
 static uint8_t icc_status(const struct slot *s)
 {
 	return !s->present ? 2 : s->powered ? 0 : 1;
+}
+
+uint8_t gadget_icc_status(uint8_t si)
+{
+	return icc_status(&slots[si]);
+}
+
+int gadget_tpdu_t1(uint8_t si)
+{
+	return opt.level == LVL_TPDU && slots[si].protocol == 1;
+}
+
+size_t gadget_card_exchange(uint8_t si, const uint8_t *cmd, size_t len,
+			    uint8_t *resp)
+{
+	struct slot *s = &slots[si];
+
+	if (opt.level != LVL_TPDU)
+		return card_apdu_raw(&s->app, cmd, len, resp);
+	if (s->protocol == 1)
+		return card_t1_block(&s->t1, cmd, len, resp);
+	return card_t0_tpdu(&s->t0, cmd, len, resp);
 }
 
 void gadget_put_hdr(uint8_t *m, uint8_t type, uint32_t dw, uint8_t slot,
@@ -555,6 +582,9 @@ static void handle(const uint8_t *m, size_t len)
 		break;
 	case 0x6F:	/* XfrBlock */
 		do_xfr(si, seq, m[7], m[8] | m[9] << 8, m + HDR, len - HDR);
+		break;
+	case 0x69:	/* Secure: the keypad */
+		pinpad_secure(si, seq, m + HDR, len - HDR);
 		break;
 	case 0x6B:	/* Escape: the bytes come back */
 		gadget_log("escape %u %u %zu", si, seq, len - HDR);
@@ -808,6 +838,7 @@ static int parse_args(int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int r;
 
 		if (!strcmp(a, "--mute")) {
 			opt.mute = 1;
@@ -816,6 +847,11 @@ static int parse_args(int argc, char **argv)
 		if (!v)
 			return -1;
 		i++;
+		r = pinpad_option(a, v);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
 		if (!strcmp(a, "--slots")) {
 			opt.slots = atoi(v);
 			if (opt.slots < 1 || opt.slots > MAX_SLOTS)
@@ -895,7 +931,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX] [--pin-pad N] [--lcd XXYY] [--pin KEYS]\n");
 		return 2;
 	}
 	if (!opt.max_msg)

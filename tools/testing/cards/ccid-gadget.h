@@ -27,6 +27,17 @@ void gadget_send_msg(uint8_t type, uint8_t slot, uint8_t seq, uint8_t status,
 		     uint8_t error, uint8_t specific, const uint8_t *data,
 		     size_t len);
 unsigned int gadget_slots(void);
+/* bmICCStatus of slot @si: 0 powered, 1 unpowered, 2 absent. */
+uint8_t gadget_icc_status(uint8_t si);
+/* Does slot @si's card speak T=1 blocks (TPDU level, T=1 set)? */
+int gadget_tpdu_t1(uint8_t si);
+/*
+ * One command to slot @si's card at the reader's level (an APDU; a TPDU or
+ * a T=1 block at the TPDU level); its answer into @resp (CARD_MAX_RESP
+ * bytes), the length returned.
+ */
+size_t gadget_card_exchange(uint8_t si, const uint8_t *cmd, size_t len,
+			    uint8_t *resp);
 /* Set when the host's class request ABORT arrives on ep0. */
 extern volatile int gadget_ctrl_aborts;
 
@@ -43,5 +54,12 @@ int hostile_packet(const uint8_t *pkt, size_t len);
 int hostile_command(const uint8_t *m, size_t len);
 /* An XfrBlock; @trigger: its APDU has INS GADGET_INS_TRIGGER. */
 int hostile_xfr(uint8_t si, uint8_t seq, uint16_t level_param, int trigger);
+
+/* ccid-gadget-pinpad.c: 1 when the option was its, -1 when bad, else 0. */
+int pinpad_option(const char *name, const char *value);
+uint8_t pinpad_support(void);
+uint16_t pinpad_lcd(void);
+/* PC_to_RDR_Secure, @len bytes of data at @d. */
+void pinpad_secure(uint8_t si, uint8_t seq, const uint8_t *d, size_t len);
 
 #endif /* CCID_GADGET_H */

@@ -23,6 +23,8 @@ int card_t0_ins_incoming(uint8_t ins)
 	case CARD_INS_SELECT:
 	case CARD_INS_ECHO:
 	case CARD_INS_NOP:
+	case CARD_INS_VERIFY:
+	case CARD_INS_CHANGE:
 	case 0xD6:	/* UPDATE BINARY */
 	case 0xE0:	/* CREATE FILE */
 		return 1;

@@ -197,13 +197,25 @@ static const struct cmd cmds[] = {
 	  0, 64, 0, no_errs },
 	{ IOCTL_CCID_ESCAPE, "CCID_ESCAPE", 0, 65536, 0, 65536, C_WRITE,
 	  no_errs },
+	{ IOCTL_SCARD_VERIFY_PIN_DIRECT, "VERIFY_PIN_DIRECT", 23, 19 + 261,
+	  2, 258, C_WRITE, no_errs },
+	{ IOCTL_SCARD_MODIFY_PIN_DIRECT, "MODIFY_PIN_DIRECT", 28, 24 + 261,
+	  2, 258, C_WRITE, no_errs },
+	{ IOCTL_SCARD_IFD_PIN_PROPERTIES, "IFD_PIN_PROPERTIES", 0, 0, 0, 4,
+	  0, no_errs },
+	{ IOCTL_SCARD_GET_TLV_PROPERTIES, "GET_TLV_PROPERTIES", 0, 0, 0, 64,
+	  0, no_errs },
 };
+
+/* A vproxy reader's part 10 answers: one TLV each (dwMaxAPDUDataSize). */
+#define TLV_PROPERTIES_LEN	6
+#define FEATURES_LEN		6
 
 #define NCMDS	ARRAY_SIZE(cmds)
 
 /* Well-formed calls favour the commands that reach the card. */
 static const uint8_t cmd_weights[NCMDS] = {
-	14, 4, 3, 1, 16, 1, 1, 3, 3, 10, 3, 3, 1, 1, 1,
+	14, 4, 3, 1, 16, 1, 1, 3, 3, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1,
 };
 
 static const struct cmd *find_cmd(uint32_t code)
@@ -1188,6 +1200,8 @@ static uint32_t gen_input(struct fz *fz, const struct cmd *cmd)
 		break;
 	}
 	case IOCTL_CCID_ESCAPE:
+	case IOCTL_SCARD_VERIFY_PIN_DIRECT:
+	case IOCTL_SCARD_MODIFY_PIN_DIRECT:
 		n = rnd(r, 64);
 		rnd_bytes(r, s, n);
 		break;
@@ -1343,15 +1357,24 @@ static int dioc_strict(struct fz *fz, const struct call *c, uint32_t *br,
 	case IOCTL_SMARTCARD_EJECT:
 	case IOCTL_SMARTCARD_SWALLOW:
 	case IOCTL_CCID_ESCAPE:
-		return EOPNOTSUPP;	/* no such mechanism, escape off */
+	case IOCTL_SCARD_VERIFY_PIN_DIRECT:
+	case IOCTL_SCARD_MODIFY_PIN_DIRECT:
+	case IOCTL_SCARD_IFD_PIN_PROPERTIES:
+		/* no such mechanism, escape off, no keypad */
+		return EOPNOTSUPP;
 	case IOCTL_SMARTCARD_GET_STATE:
 	case IOCTL_SMARTCARD_GET_LAST_ERROR:
 	case IOCTL_SMARTCARD_GET_PERF_CNTR:
 		*br = cmd->max_out;
 		return c->out.prefix < cmd->max_out ? EFAULT : 0;
 	case IOCTL_SMARTCARD_GET_FEATURE_REQUEST:
-		*br = 0;
-		return 0;
+	case IOCTL_SCARD_GET_TLV_PROPERTIES:
+		/* GET_TLV_PROPERTIES only; dwMaxAPDUDataSize only. */
+		*br = cmd->code == IOCTL_SCARD_GET_TLV_PROPERTIES ?
+		      TLV_PROPERTIES_LEN : FEATURES_LEN;
+		if (out_size < *br)
+			return EOVERFLOW;
+		return c->out.prefix < *br ? EFAULT : 0;
 	default:
 		break;
 	}
@@ -1411,6 +1434,15 @@ static const char *check_output(struct fz *fz, const struct call *c,
 			return "perf counter size";
 		break;
 	case IOCTL_SMARTCARD_GET_FEATURE_REQUEST:
+		if (br != FEATURES_LEN || c->out.p[0] !=
+		    SCARD_FEATURE_GET_TLV_PROPERTIES)
+			return "feature list";
+		break;
+	case IOCTL_SCARD_GET_TLV_PROPERTIES:
+		if (br != TLV_PROPERTIES_LEN ||
+		    c->out.p[0] != SCARD_PROP_MAX_APDU_DATA_SIZE)
+			return "TLV properties";
+		break;
 	case IOCTL_SMARTCARD_IS_PRESENT:
 	case IOCTL_SMARTCARD_IS_ABSENT:
 	case IOCTL_SMARTCARD_SET_ATTRIBUTE:

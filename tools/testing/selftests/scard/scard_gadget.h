@@ -200,6 +200,15 @@ static inline int gadget_wait_for(struct gadget *g, const char *prefix,
 	return 0;
 }
 
+/* The quirks scard_ccid shows for the gadget's interface. */
+static inline int gadget_quirks(struct gadget *g, char *buf, size_t size)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/device/quirks", g->sys[0]);
+	return read_line(path, buf, size);
+}
+
 static const uint8_t gadget_atr[] = { 0x3B, 0x02, 0x53, 0x43 };
 static const uint8_t nop[] = { 0x00, 0xE6, 0x00, 0x00 };
 static const uint8_t echo[] = { 0x00, 0xEE, 0x00, 0x00, 0x03, 1, 2, 3, 0x03 };

@@ -682,15 +682,6 @@ TEST_F(gadget, clock_list_used)
 	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
 }
 
-/* The quirks scard_ccid shows for the gadget's interface. */
-static int gadget_quirks(struct gadget *g, char *buf, size_t size)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "%s/device/quirks", g->sys[0]);
-	return read_line(path, buf, size);
-}
-
 /* Without an entry (ccid-gadget is 1209:0001), the reader has none. */
 TEST_F(gadget, quirks_none_by_default)
 {

@@ -17,7 +17,9 @@ static const unsigned long all_codes[] = {
 	IOCTL_SMARTCARD_IS_ABSENT, IOCTL_SMARTCARD_SET_PROTOCOL,
 	IOCTL_SMARTCARD_GET_STATE, IOCTL_SMARTCARD_GET_LAST_ERROR,
 	IOCTL_SMARTCARD_GET_PERF_CNTR, IOCTL_SMARTCARD_GET_FEATURE_REQUEST,
-	IOCTL_CCID_ESCAPE,
+	IOCTL_CCID_ESCAPE, IOCTL_SCARD_VERIFY_PIN_DIRECT,
+	IOCTL_SCARD_MODIFY_PIN_DIRECT, IOCTL_SCARD_IFD_PIN_PROPERTIES,
+	IOCTL_SCARD_GET_TLV_PROPERTIES,
 };
 
 /* An address that is certainly not mapped. */
@@ -585,15 +587,86 @@ TEST_F(reader, mechanical_eopnotsupp)
 					   NULL, 0, NULL));
 }
 
-TEST_F(reader, feature_request_empty)
+/* No keypad, no escape: GET_TLV_PROPERTIES is the only feature. */
+TEST_F(reader, feature_request_tlv_properties_only)
 {
+	static const uint8_t want[] = { SCARD_FEATURE_GET_TLV_PROPERTIES, 4,
+					0x00, 0x31, 0x35, 0x68 };
 	uint8_t buf[64];
 	uint32_t len = 1234;
 
 	EXPECT_EQ(0, scard_t_dioc(self->fd,
 				  IOCTL_SMARTCARD_GET_FEATURE_REQUEST, NULL, 0,
 				  buf, sizeof(buf), &len));
-	EXPECT_EQ(0, len);
+	ASSERT_EQ(sizeof(want), len);
+	EXPECT_EQ(0, memcmp(buf, want, len));
+	EXPECT_EQ(EOVERFLOW, scard_t_dioc(self->fd,
+					  IOCTL_SMARTCARD_GET_FEATURE_REQUEST,
+					  NULL, 0, buf, 5, &len));
+	EXPECT_EQ(sizeof(want), len);
+}
+
+/*
+ * Well-formed TLVs; dwMaxAPDUDataSize 65536 unless the reader moves short
+ * APDUs only; a USB reader's IDs as sysfs has them.
+ */
+TEST_F(reader, tlv_properties)
+{
+	char path[128], want[16];
+	uint8_t buf[64];
+	uint32_t len = 0, v, max_apdu = 1, vid = 0;
+	size_t i;
+	FILE *f;
+
+	ASSERT_EQ(0, scard_t_dioc(self->fd, IOCTL_SCARD_GET_TLV_PROPERTIES,
+				  NULL, 0, buf, sizeof(buf), &len));
+	for (i = 0; i + 2 <= len; i += 2 + buf[i + 1]) {
+		ASSERT_GE(4, buf[i + 1]);
+		ASSERT_GE(len, i + 2 + buf[i + 1]);
+		v = buf[i + 2] | buf[i + 3] << 8;
+		if (buf[i + 1] == 4)
+			v |= buf[i + 4] << 16 | (uint32_t)buf[i + 5] << 24;
+		if (buf[i] == SCARD_PROP_MAX_APDU_DATA_SIZE)
+			max_apdu = v;
+		if (buf[i] == SCARD_PROP_ID_VENDOR)
+			vid = v;
+	}
+	EXPECT_EQ(len, i);
+	EXPECT_TRUE(max_apdu == 0 || max_apdu == 65536)
+		TH_LOG("dwMaxAPDUDataSize %u", max_apdu);
+	snprintf(path, sizeof(path), "/sys/class/scard/%s/device/../idVendor",
+		 strrchr(scard_test_dev(), '/') + 1);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(want, sizeof(want), f))
+			EXPECT_EQ(strtoul(want, NULL, 16), vid);
+		fclose(f);
+	}
+	EXPECT_EQ(EOVERFLOW, scard_t_dioc(self->fd,
+					  IOCTL_SCARD_GET_TLV_PROPERTIES, NULL,
+					  0, buf, len - 1, &v));
+	EXPECT_EQ(len, v);
+}
+
+/* No keypad: the PIN features are refused, whatever the structure. */
+TEST_F(reader, pin_features_eopnotsupp)
+{
+	uint8_t in[64] = { 0 }, out[258];
+
+	in[15] = 4;	/* ulDataLength */
+	EXPECT_EQ(EOPNOTSUPP, scard_t_dioc(self->fd,
+					   IOCTL_SCARD_VERIFY_PIN_DIRECT, in,
+					   23, out, sizeof(out), NULL));
+	EXPECT_EQ(EOPNOTSUPP, scard_t_dioc(self->fd,
+					   IOCTL_SCARD_MODIFY_PIN_DIRECT, in,
+					   28, out, sizeof(out), NULL));
+	EXPECT_EQ(EOPNOTSUPP, scard_t_dioc(self->fd,
+					   IOCTL_SCARD_IFD_PIN_PROPERTIES, NULL,
+					   0, out, 4, NULL));
+	/* Sizes are checked first, as for every command. */
+	EXPECT_EQ(EINVAL, scard_t_dioc(self->fd,
+				       IOCTL_SCARD_VERIFY_PIN_DIRECT, in, 22,
+				       out, sizeof(out), NULL));
 }
 
 TEST_F(reader, ccid_escape_eopnotsupp)
