@@ -151,6 +151,7 @@ struct ccid_slot {
  *	PM_POST_*): exchanges in progress are aborted, new ones wait
  * @int_halted: the interrupt endpoint stalled
  * @rescan_power_off: the next rescan powers down active cards
+ * @hw_errors: RDR_to_PC_HardwareError messages taken (sysfs)
  * @slots: the slots
  */
 struct ccid_dev {
@@ -193,6 +194,7 @@ struct ccid_dev {
 	bool sleeping;
 	bool int_halted;
 	bool rescan_power_off;
+	atomic_t hw_errors;
 
 	struct ccid_slot slots[CCID_MAX_SLOTS];
 };
@@ -658,6 +660,7 @@ static int ccid_lock(struct ccid_dev *ccid, struct scard_reader *rdr)
 
 static void ccid_unlock(struct ccid_dev *ccid)
 {
+	usb_mark_last_busy(ccid->udev);
 	mutex_unlock(&ccid->io_mutex);
 	wake_up_all(&ccid->wait);
 }
@@ -1061,6 +1064,26 @@ out:
 	return ret;
 }
 
+/*
+ * Autosuspend: an open /dev/scardN (of any slot) keeps the reader awake,
+ * and opening one wakes it; with none open it may suspend (when user space
+ * allows it, power/control "auto"). Card tracking needs an open file, so
+ * a pending IS_PRESENT or IS_ABSENT keeps it awake too.
+ */
+static int ccid_open(struct scard_reader *rdr)
+{
+	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+
+	return usb_autopm_get_interface(s->ccid->intf);
+}
+
+static void ccid_close(struct scard_reader *rdr)
+{
+	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+
+	usb_autopm_put_interface(s->ccid->intf);
+}
+
 /* The core cancels the operation for @rdr: wake its wait. Never sleeps. */
 static void ccid_cancel(struct scard_reader *rdr)
 {
@@ -1070,6 +1093,8 @@ static void ccid_cancel(struct scard_reader *rdr)
 }
 
 static const struct scard_reader_ops ccid_ops = {
+	.open = ccid_open,
+	.close = ccid_close,
 	.power = ccid_power,
 	.set_params = ccid_set_params,
 	.xfr = ccid_xfr,
@@ -1078,6 +1103,8 @@ static const struct scard_reader_ops ccid_ops = {
 };
 
 static const struct scard_reader_ops ccid_ops_escape = {
+	.open = ccid_open,
+	.close = ccid_close,
 	.power = ccid_power,
 	.set_params = ccid_set_params,
 	.xfr = ccid_xfr,
@@ -1118,10 +1145,18 @@ static void ccid_rescan(struct ccid_dev *ccid, bool power_off)
 						     i, ret);
 			continue;
 		}
+		/* Deactivated meanwhile (a suspend): the card's session ended. */
+		if (present && resp.icc_status == CCID_ICC_INACTIVE)
+			scard_reader_card_unpowered(s->rdr);
 		scard_reader_card_event(s->rdr, present);
 	}
 }
 
+/*
+ * The driver's own exchanges (rescan, polling) run when the device is
+ * awake (after probe, a resume, a reset) and keep it so while they run,
+ * without waking it: a suspended device makes them give up (stopped).
+ */
 static void ccid_rescan_work(struct work_struct *work)
 {
 	struct ccid_dev *ccid = container_of(work, struct ccid_dev,
@@ -1133,7 +1168,9 @@ static void ccid_rescan_work(struct work_struct *work)
 	ccid->rescan_power_off = false;
 	spin_unlock_irq(&ccid->lock);
 
+	usb_autopm_get_interface_no_resume(ccid->intf);
 	ccid_rescan(ccid, power_off);
+	usb_autopm_put_interface(ccid->intf);
 }
 
 static void ccid_schedule_rescan(struct ccid_dev *ccid, bool power_off)
@@ -1156,6 +1193,7 @@ static void ccid_poll_work(struct work_struct *work)
 	unsigned int i;
 	int ret;
 
+	usb_autopm_get_interface_no_resume(ccid->intf);
 	for (i = 0; i < ccid->nslots; i++) {
 		/* Skip a round rather than queue behind a long exchange. */
 		if (!mutex_trylock(&ccid->io_mutex))
@@ -1167,12 +1205,41 @@ static void ccid_poll_work(struct work_struct *work)
 			scard_reader_card_event(ccid->slots[i].rdr,
 						resp.icc_status != CCID_ICC_ABSENT);
 	}
+	usb_autopm_put_interface(ccid->intf);
 
 	spin_lock_irq(&ccid->lock);
 	if (!ccid->disconnected && !ccid->stopped)
 		schedule_delayed_work(&ccid->poll_work,
 				      msecs_to_jiffies(CCID_POLL_MS));
 	spin_unlock_irq(&ccid->lock);
+}
+
+/*
+ * RDR_to_PC_HardwareError: the reader found a fault on a slot (an
+ * overcurrent) and, as ISO/IEC 7816-3 wants, deactivated the card. Its
+ * session is over (scard_reader_card_unpowered(): a pending IS_ABSENT
+ * completes, an operation under way ends with ENOMEDIUM) and the card is
+ * present and unpowered. Counted in sysfs "hardware_errors".
+ */
+static void ccid_hardware_error(struct ccid_dev *ccid, const u8 *buf,
+				size_t len)
+{
+	u8 slot, code;
+
+	if (scard_ccid_parse_hardware_error(buf, len, ccid->nslots, &slot,
+					    &code)) {
+		dev_warn_ratelimited(ccid_dev(ccid),
+				     "bad HardwareError message %*ph\n",
+				     (int)min_t(size_t, len, 8), buf);
+		return;
+	}
+	atomic_inc(&ccid->hw_errors);
+	dev_warn_ratelimited(ccid_dev(ccid),
+			     "slot %u: hardware error %02x%s, card deactivated\n",
+			     slot, code,
+			     code == CCID_HW_ERR_OVERCURRENT ? " (overcurrent)" :
+			     "");
+	scard_reader_card_unpowered(ccid->slots[slot].rdr);
 }
 
 static void ccid_handle_interrupt(struct ccid_dev *ccid, const u8 *buf,
@@ -1199,8 +1266,7 @@ static void ccid_handle_interrupt(struct ccid_dev *ccid, const u8 *buf,
 							present & BIT(i));
 		break;
 	case CCID_RDR_TO_PC_HARDWARE_ERROR:
-		dev_warn_ratelimited(ccid_dev(ccid), "hardware error: %*ph\n",
-				     (int)min_t(size_t, len, 8), buf);
+		ccid_hardware_error(ccid, buf, len);
 		break;
 	default:
 		dev_dbg_ratelimited(ccid_dev(ccid),
@@ -1230,6 +1296,7 @@ static void ccid_int_complete(struct urb *urb)
 
 	switch (status) {
 	case 0:
+		usb_mark_last_busy(ccid->udev);
 		ccid_handle_interrupt(ccid, urb->transfer_buffer,
 				      urb->actual_length);
 		break;
@@ -1647,8 +1714,18 @@ static ssize_t quirks_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(quirks);
 
+static ssize_t hardware_errors_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct ccid_dev *ccid = usb_get_intfdata(to_usb_interface(dev));
+
+	return sysfs_emit(buf, "%d\n", atomic_read(&ccid->hw_errors));
+}
+static DEVICE_ATTR_RO(hardware_errors);
+
 static struct attribute *ccid_attrs[] = {
 	&dev_attr_quirks.attr,
+	&dev_attr_hardware_errors.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(ccid);
@@ -1847,10 +1924,13 @@ static int ccid_restart(struct ccid_dev *ccid, bool lost)
 	unsigned int i;
 	int ret;
 
-	/* The cards lost their power and state: removed, then found again. */
+	/*
+	 * The cards lost their power and state: a powered card's session is
+	 * over; the rescan then says which cards are there.
+	 */
 	if (lost)
 		for (i = 0; i < ccid->nslots; i++)
-			scard_reader_card_event(ccid->slots[i].rdr, false);
+			scard_reader_card_unpowered(ccid->slots[i].rdr);
 
 	usb_unpoison_urb(ccid->out_urb);
 	usb_unpoison_urb(ccid->in_urb);
@@ -1866,7 +1946,12 @@ static int ccid_restart(struct ccid_dev *ccid, bool lost)
 
 static int ccid_suspend(struct usb_interface *intf, pm_message_t message)
 {
-	ccid_stop_io(usb_get_intfdata(intf));
+	struct ccid_dev *ccid = usb_get_intfdata(intf);
+
+	/* An autosuspend waits for the exchange in progress; sleep does not. */
+	if (PMSG_IS_AUTO(message) && mutex_is_locked(&ccid->io_mutex))
+		return -EBUSY;
+	ccid_stop_io(ccid);
 	return 0;
 }
 
@@ -1920,6 +2005,7 @@ static struct usb_driver ccid_driver = {
 	.post_reset = ccid_post_reset,
 	.id_table = ccid_ids,
 	.dev_groups = ccid_groups,
+	.supports_autosuspend = 1,
 	.disable_hub_initiated_lpm = 1,
 };
 module_usb_driver(ccid_driver);

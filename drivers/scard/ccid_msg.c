@@ -718,6 +718,32 @@ int scard_ccid_parse_slot_change(const u8 *buf, size_t len,
 EXPORT_SYMBOL_GPL(scard_ccid_parse_slot_change);
 
 /**
+ * scard_ccid_parse_hardware_error() - parse RDR_to_PC_HardwareError
+ * @buf: the interrupt message
+ * @len: its length
+ * @nslots: number of slots of the reader
+ * @slot: set to bSlot
+ * @code: set to bHardwareErrorCode (CCID_HW_ERR_OVERCURRENT)
+ *
+ * The message is 0x51, bSlot, bSeq (of the command outstanding, if any)
+ * and bHardwareErrorCode (CCID 6.3.2); bytes after them are ignored.
+ *
+ * Return: 0, or -EPROTO for a message of the wrong type, too short, or for
+ * a slot the reader does not have.
+ */
+int scard_ccid_parse_hardware_error(const u8 *buf, size_t len,
+				    unsigned int nslots, u8 *slot, u8 *code)
+{
+	if (len < 4 || buf[0] != CCID_RDR_TO_PC_HARDWARE_ERROR ||
+	    buf[1] >= nslots)
+		return -EPROTO;
+	*slot = buf[1];
+	*code = buf[3];
+	return 0;
+}
+EXPORT_SYMBOL_GPL(scard_ccid_parse_hardware_error);
+
+/**
  * scard_ccid_wait_ms() - the card's waiting time under @params, in ms
  * @params: protocol parameters in force
  * @clock_khz: the clock the reader drives the card with (0: 4000 kHz)

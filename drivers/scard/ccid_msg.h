@@ -48,6 +48,9 @@
 #define CCID_RDR_TO_PC_NOTIFY_SLOT_CHANGE 0x50
 #define CCID_RDR_TO_PC_HARDWARE_ERROR	0x51
 
+/* bHardwareErrorCode of RDR_to_PC_HardwareError. */
+#define CCID_HW_ERR_OVERCURRENT		0x01
+
 /* bStatus: bmICCStatus (bits 0-1) and bmCommandStatus (bits 6-7). */
 #define CCID_ICC_STATUS_MASK		0x03
 #define CCID_ICC_ACTIVE			0x00
@@ -252,6 +255,8 @@ int scard_ccid_copy_data(const struct scard_ccid_resp *resp, u8 *rx,
 int scard_ccid_parse_slot_change(const u8 *buf, size_t len,
 				 unsigned int nslots, u32 *present,
 				 u32 *changed);
+int scard_ccid_parse_hardware_error(const u8 *buf, size_t len,
+				    unsigned int nslots, u8 *slot, u8 *code);
 
 unsigned int scard_ccid_wait_ms(const struct scard_params *params,
 				u32 clock_khz);

@@ -396,6 +396,42 @@ void scard_reader_card_event(struct scard_reader *rdr, bool present)
 }
 EXPORT_SYMBOL_GPL(scard_reader_card_event);
 
+/**
+ * scard_reader_card_unpowered() - the card lost its power behind the core
+ * @rdr: the reader
+ *
+ * For a driver that finds its card deactivated without being asked: after
+ * a USB suspend or reset, or an overcurrent the reader shut the card down
+ * for. When the core holds the card powered (SCARD_POWERED and above),
+ * the card's session is over as if it had been removed and inserted
+ * again: the state becomes SCARD_PRESENT, the event count grows by two, a
+ * pending IS_ABSENT completes and an operation under way ends with
+ * ENOMEDIUM. A card the core holds unpowered, or no card, is left alone.
+ *
+ * Context: any context.
+ */
+void scard_reader_card_unpowered(struct scard_reader *rdr)
+{
+	bool changed = false, notify = false;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rdr->state_lock, flags);
+	if (!rdr->gone && rdr->state >= SCARD_POWERED) {
+		changed = true;
+		rdr->event_count += 2;
+		notify = rdr->registered;
+		rdr->state = SCARD_PRESENT;
+		scard_complete_tracking(rdr, false, 0);
+	}
+	spin_unlock_irqrestore(&rdr->state_lock, flags);
+
+	if (changed)
+		wake_up_interruptible_all(&rdr->event_wait);
+	if (notify)
+		queue_work(scard_wq, &rdr->uevent_work);
+}
+EXPORT_SYMBOL_GPL(scard_reader_card_unpowered);
+
 /*
  * A flood of events (a card process toggling presence in a loop) is not
  * sent one uevent each: beyond this many unsent events only the last ones

@@ -404,6 +404,7 @@ int scard_reader_register(struct scard_reader *rdr);
 void scard_reader_unregister(struct scard_reader *rdr);
 void scard_reader_put(struct scard_reader *rdr);
 void scard_reader_card_event(struct scard_reader *rdr, bool present);
+void scard_reader_card_unpowered(struct scard_reader *rdr);
 bool scard_reader_cancelled(struct scard_reader *rdr);
 int scard_reader_check_stop(struct scard_reader *rdr);
 

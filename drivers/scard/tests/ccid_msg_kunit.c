@@ -733,6 +733,48 @@ static void scard_ccid_msg_parse_slot_change_wrong_type(struct kunit *test)
 			-EPROTO);
 }
 
+struct hw_error_case {
+	const char *name;
+	u8 msg[5];
+	size_t len;
+	unsigned int nslots;
+	int ret;
+	u8 slot, code;
+};
+
+static const struct hw_error_case hw_error_cases[] = {
+	{ "overcurrent", { 0x51, 0x00, 0x07, 0x01 }, 4, 1, 0, 0, 0x01 },
+	{ "slot_2_of_3", { 0x51, 0x02, 0x00, 0x01 }, 4, 3, 0, 2, 0x01 },
+	{ "trailing_byte", { 0x51, 0x00, 0x00, 0x01, 0xAA }, 5, 1, 0, 0, 1 },
+	{ "unknown_code", { 0x51, 0x00, 0x00, 0x80 }, 4, 1, 0, 0, 0x80 },
+	{ "absent_slot", { 0x51, 0x01, 0x00, 0x01 }, 4, 1, -EPROTO },
+	{ "slot_255", { 0x51, 0xFF, 0x00, 0x01 }, 4, 8, -EPROTO },
+	{ "short", { 0x51, 0x00, 0x00 }, 3, 1, -EPROTO },
+	{ "slot_change", { 0x50, 0x03, 0x00, 0x01 }, 4, 1, -EPROTO },
+};
+
+static void hw_error_desc(const struct hw_error_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(hw_error, hw_error_cases, hw_error_desc);
+
+/* RDR_to_PC_HardwareError: bSlot and bHardwareErrorCode, or refused. */
+static void scard_ccid_msg_parse_hardware_error(struct kunit *test)
+{
+	const struct hw_error_case *c = test->param_value;
+	u8 slot = 0xEE, code = 0xEE;
+
+	KUNIT_ASSERT_EQ(test, scard_ccid_parse_hardware_error(c->msg, c->len,
+							      c->nslots, &slot,
+							      &code), c->ret);
+	if (c->ret)
+		return;
+	KUNIT_EXPECT_EQ(test, slot, c->slot);
+	KUNIT_EXPECT_EQ(test, code, c->code);
+}
+
 static void scard_ccid_msg_parse_slot_change_bad_nslots(struct kunit *test)
 {
 	static const u8 msg[16] = { 0x50 };
@@ -877,6 +919,8 @@ static struct kunit_case scard_ccid_msg_cases[] = {
 	KUNIT_CASE(scard_ccid_msg_parse_slot_change_eight_slots),
 	KUNIT_CASE(scard_ccid_msg_parse_slot_change_short),
 	KUNIT_CASE(scard_ccid_msg_parse_slot_change_wrong_type),
+	KUNIT_CASE_PARAM(scard_ccid_msg_parse_hardware_error,
+			 hw_error_gen_params),
 	KUNIT_CASE(scard_ccid_msg_parse_slot_change_bad_nslots),
 	KUNIT_CASE(scard_ccid_msg_wait_ms_t0_default),
 	KUNIT_CASE(scard_ccid_msg_wait_ms_t1_bwi4),

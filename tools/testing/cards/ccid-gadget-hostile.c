@@ -433,7 +433,8 @@ int hostile_xfr(uint8_t si, uint8_t seq, uint16_t level_param, int trigger)
 	case H_int_unknown:
 		interrupt((const uint8_t[]){ 0x57, 0x01, 0x02, 0x03 }, 4);
 		break;
-	case H_int_hw_error:	/* RDR_to_PC_HardwareError, overcurrent */
+	case H_int_hw_error:	/* overcurrent: the card deactivated */
+		gadget_deactivate(si);
 		interrupt((const uint8_t[]){ 0x51, si, seq, 0x01 }, 4);
 		break;
 	case H_int_flood:

@@ -14,6 +14,7 @@
  *               [--max-msg N] [--rates BPS,...] [--clocks KHZ,...]
  *               [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX]
  *               [--pin-pad N] [--lcd XXYY] [--pin KEYS]
+ *               [--suspend-power-off 1]
  *
  * --mute, --mute-after-ext, --garbage, --late-ms and --unplug-after-ms act
  * only on XfrBlocks whose APDU has INS GADGET_INS_TRIGGER (EA): the tests
@@ -44,7 +45,10 @@
  * descriptors, its answer to the trigger, its interrupt messages, or an
  * unplug at one step): see ccid-gadget-hostile.c; --garbage MODE is the
  * same as --hostile MODE. --pin-pad, --lcd and --pin make it a PIN pad
- * reader: see ccid-gadget-pinpad.c.
+ * reader: see ccid-gadget-pinpad.c. A bus suspend (the host's
+ * autosuspend) is logged as "suspend", the resume as "resume";
+ * --suspend-power-off 1 makes the suspend deactivate the cards, as readers
+ * that save power that way do.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
@@ -72,6 +76,10 @@
 #include "ccid-gadget.h"
 
 #define MAX_SLOTS		8
+
+/* Bus events of 6.10's raw-gadget (Debian 12's uapi header predates them). */
+#define RAW_EVENT_SUSPEND	3
+#define RAW_EVENT_RESUME	4
 #define MAX_MSG			(HDR + 65544)
 
 enum level { LVL_TPDU, LVL_APDU, LVL_EXT };
@@ -97,6 +105,7 @@ static struct {
 	uint32_t max_rate;	/* dwMaxDataRate, 0: 10752 */
 	int no_auto_baud;	/* dwFeatures without automatic baud change */
 	int ta1;		/* the ATR's TA1, -1: none */
+	int suspend_off;	/* a bus suspend deactivates the cards */
 } opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1, .ta1 = -1 };
 
 struct slot {
@@ -318,9 +327,28 @@ static uint8_t icc_status(const struct slot *s)
 	return !s->present ? 2 : s->powered ? 0 : 1;
 }
 
+/* The host suspended the bus (autosuspend, system sleep). */
+static void bus_suspend(void)
+{
+	unsigned int i;
+
+	gadget_log("suspend");
+	if (!opt.suspend_off)
+		return;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < opt.slots; i++)
+		slots[i].powered = 0;
+	pthread_mutex_unlock(&lock);
+}
+
 uint8_t gadget_icc_status(uint8_t si)
 {
 	return icc_status(&slots[si]);
+}
+
+void gadget_deactivate(uint8_t si)
+{
+	slots[si].powered = 0;
 }
 
 int gadget_tpdu_t1(uint8_t si)
@@ -912,6 +940,8 @@ static int parse_args(int argc, char **argv)
 			opt.ta1 = strtol(v, NULL, 16);
 			if (opt.ta1 < 0 || opt.ta1 > 255)
 				return -1;
+		} else if (!strcmp(a, "--suspend-power-off")) {
+			opt.suspend_off = atoi(v);
 		} else if (!strcmp(a, "--remove-after-ms")) {
 			opt.remove_ms = atoi(v);
 		} else {
@@ -931,7 +961,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX] [--pin-pad N] [--lcd XXYY] [--pin KEYS]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX] [--pin-pad N] [--lcd XXYY] [--pin KEYS] [--suspend-power-off 1]\n");
 		return 2;
 	}
 	if (!opt.max_msg)
@@ -974,6 +1004,10 @@ int main(int argc, char **argv)
 		}
 		if (e.ev.type == USB_RAW_EVENT_CONTROL)
 			control((const struct usb_ctrlrequest *)e.ev.data);
+		else if (e.ev.type == RAW_EVENT_SUSPEND)
+			bus_suspend();
+		else if (e.ev.type == RAW_EVENT_RESUME)
+			gadget_log("resume");
 	}
 	return 0;
 }

@@ -29,6 +29,8 @@ void gadget_send_msg(uint8_t type, uint8_t slot, uint8_t seq, uint8_t status,
 unsigned int gadget_slots(void);
 /* bmICCStatus of slot @si: 0 powered, 1 unpowered, 2 absent. */
 uint8_t gadget_icc_status(uint8_t si);
+/* Power slot @si's card down, as a reader does after an overcurrent. */
+void gadget_deactivate(uint8_t si);
 /* Does slot @si's card speak T=1 blocks (TPDU level, T=1 set)? */
 int gadget_tpdu_t1(uint8_t si);
 /*

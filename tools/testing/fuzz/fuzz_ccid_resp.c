@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: the RDR_to_PC parsers of drivers/scard/ccid_msg.c,
- * scard_ccid_parse_response() (bulk IN) and scard_ccid_parse_slot_change()
- * (interrupt IN).
+ * scard_ccid_parse_response() (bulk IN), scard_ccid_parse_slot_change() and
+ * scard_ccid_parse_hardware_error() (interrupt IN).
  *
  * Input:
  *   the PC_to_RDR bMessageType, bSlot and bSeq of the command answered
@@ -20,6 +20,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct scard_ccid_resp resp;
 	u8 req_type, slot, seq, nslots;
 	u32 present = 0, changed = 0;
+	u8 hw_slot, hw_code;
 	struct fuzz_in in;
 	size_t len;
 	u8 *msg;
@@ -50,6 +51,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		FUZZ_CHECK(!(present >> nslots));
 		FUZZ_CHECK(!(changed >> nslots));
 	}
+
+	/* The slot named is always one the reader has. */
+	ret = scard_ccid_parse_hardware_error(msg, len, nslots, &hw_slot,
+					      &hw_code);
+	FUZZ_CHECK(!ret || ret == -EPROTO);
+	if (!ret)
+		FUZZ_CHECK(hw_slot < nslots && len >= 4);
 
 	free(msg);
 	return 0;

@@ -682,6 +682,107 @@ TEST_F(gadget, clock_list_used)
 	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
 }
 
+/* The USB device's runtime PM attribute @name (power/@name). */
+static int usb_power(struct gadget *g, const char *name, char *buf,
+		     size_t size, const char *set)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/device/../power/%s", g->sys[0], name);
+	if (set)
+		return write_str(path, set);
+	return read_line(path, buf, size);
+}
+
+/* Wait up to @sec for runtime_status @want; the last value in @buf. */
+static int wait_runtime(struct gadget *g, const char *want, double sec,
+			char *buf, size_t size)
+{
+	double end = now_s() + sec;
+
+	do {
+		if (!usb_power(g, "runtime_status", buf, size, NULL) &&
+		    !strcmp(buf, want))
+			return 0;
+		usleep(50000);
+	} while (now_s() < end);
+	return -1;
+}
+
+/*
+ * Autosuspend (power/control "auto"): with no file open the reader
+ * suspends (the gadget sees the bus suspend); an open wakes it, an open
+ * file keeps it awake, and a card that kept its power keeps its state.
+ * The gadget is 1209:0001; its device and settings go with it.
+ */
+TEST_F(gadget, autosuspend_idle_reader)
+{
+	static const char *const args[] = { NULL };
+	char buf[32] = "";
+	uint32_t state = 0;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, usb_power(&self->g, "autosuspend_delay_ms", NULL, 0,
+			       "200"));
+	ASSERT_EQ(0, usb_power(&self->g, "control", NULL, 0, "auto"));
+	/* An open file keeps it awake. */
+	usleep(1000000);
+	ASSERT_EQ(0, usb_power(&self->g, "runtime_status", buf, sizeof(buf),
+			       NULL));
+	EXPECT_STREQ("active", buf);
+	close(self->fd);
+	self->fd = -1;
+
+	EXPECT_EQ(0, wait_runtime(&self->g, "suspended", 10, buf,
+				  sizeof(buf))) TH_LOG("runtime_status %s", buf);
+	EXPECT_EQ(0, gadget_wait_for(&self->g, "suspend", 2));
+
+	self->fd = open(self->g.dev[0], O_RDWR);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, usb_power(&self->g, "runtime_status", buf, sizeof(buf),
+			       NULL));
+	EXPECT_STREQ("active", buf);
+	EXPECT_TRUE(gadget_saw(&self->g, "resume"));
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_SPECIFIC, state);
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
+/*
+ * A reader that deactivates its cards when suspended: after the resume
+ * the card is re-read, PRESENT and unpowered, TRANSMIT says EBADFD and a
+ * new power up works.
+ */
+TEST_F(gadget, autosuspend_card_lost_power)
+{
+	static const char *const args[] = { "--suspend-power-off", "1", NULL };
+	char buf[32] = "";
+	uint32_t state = 0;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, usb_power(&self->g, "autosuspend_delay_ms", NULL, 0,
+			       "200"));
+	ASSERT_EQ(0, usb_power(&self->g, "control", NULL, 0, "auto"));
+	ASSERT_EQ(0, wait_runtime(&self->g, "suspended", 10, buf,
+				  sizeof(buf))) TH_LOG("runtime_status %s", buf);
+
+	self->fd = open(self->g.dev[0], O_RDWR);
+	ASSERT_LE(0, self->fd);
+	gadget_wait_state(self->g.sys[0], "present", 5, buf, sizeof(buf));
+	EXPECT_STREQ("present", buf);
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_PRESENT, state);
+	EXPECT_EQ(EBADFD, xmit_nop(self->fd, nop, sizeof(nop)));
+	EXPECT_EQ(0, scard_t_specific(self->fd));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
 /* Without an entry (ccid-gadget is 1209:0001), the reader has none. */
 TEST_F(gadget, quirks_none_by_default)
 {

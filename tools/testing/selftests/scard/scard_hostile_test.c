@@ -27,6 +27,7 @@ enum outcome {
 	WORKS,		/* the reader appears and exchanges APDUs */
 	NO_PROTOCOL,	/* it appears, powers the card, refuses SET_PROTOCOL */
 	ANSWER,		/* the trigger gets .want, the next APDU works */
+	DEACTIVATED,	/* the card loses power: PRESENT, powered again */
 	GONE,		/* the step fails with ENODEV and the reader goes */
 };
 
@@ -137,7 +138,9 @@ REPLY(int_short, 0);
 REPLY(int_long, 0);
 REPLY(int_absent_slot, 0);
 REPLY(int_unknown, 0);
-REPLY(int_hw_error, 0);
+FIXTURE_VARIANT_ADD(hostile, int_hw_error) {
+	.mode = "int_hw_error", .outcome = DEACTIVATED,
+};
 REPLY(int_flood, 0);
 
 /* Unplugged at each step. */
@@ -163,6 +166,35 @@ static int send_trigger(int fd, const char *mode)
 	if (!strcmp(mode, "unplug_out"))
 		return xmit_nop(fd, big, sizeof(big));
 	return xmit_nop(fd, trigger, sizeof(trigger));
+}
+
+/*
+ * RDR_to_PC_HardwareError (overcurrent) while the trigger runs: the reader
+ * deactivated the card. The exchange ends (done or ENOMEDIUM, whichever
+ * the interrupt beat), the card is PRESENT and unpowered, the error is
+ * counted in sysfs, and a new power up works.
+ */
+static void deactivated(struct __test_metadata *_metadata,
+			FIXTURE_DATA(hostile) *self)
+{
+	char path[128], buf[32] = "";
+	uint32_t state = 0;
+	int ret;
+
+	ret = send_trigger(self->fd, "int_hw_error");
+	EXPECT_TRUE(!ret || ret == ENOMEDIUM) TH_LOG("trigger: %d", ret);
+	gadget_wait_state(self->g.sys[0], "present", 5, buf, sizeof(buf));
+	EXPECT_STREQ("present", buf);
+	snprintf(path, sizeof(path), "%s/device/hardware_errors",
+		 self->g.sys[0]);
+	ASSERT_EQ(0, read_line(path, buf, sizeof(buf)));
+	EXPECT_STREQ("1", buf);
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_PRESENT, state);
+	EXPECT_EQ(EBADFD, xmit_nop(self->fd, nop, sizeof(nop)));
+	EXPECT_EQ(0, scard_t_power(self->fd, SCARD_COLD_RESET));
+	EXPECT_EQ(0, scard_t_set_protocol(self->fd, SCARD_PROTOCOL_T0));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
 }
 
 /* No reader shows up while the host enumerates and probes the device. */
@@ -235,6 +267,10 @@ TEST_F(hostile, device)
 		EXPECT_EQ(ENODEV, send_trigger(self->fd, variant->mode));
 		EXPECT_GE(5.0, now_s() - t0);
 		goto gone;
+	}
+	if (variant->outcome == DEACTIVATED) {
+		deactivated(_metadata, self);
+		return;
 	}
 	EXPECT_EQ(variant->want, send_trigger(self->fd, variant->mode));
 	EXPECT_GE(5.0, now_s() - t0);
