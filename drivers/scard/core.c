@@ -541,6 +541,22 @@ int scard_track(struct scard_file *sf, bool want_present, bool nonblock)
 }
 
 /**
+ * scard_reader_check_specific() - is the card ready for commands?
+ * @rdr: the reader, locked
+ *
+ * Return: 0 in SCARD_SPECIFIC; -ENOMEDIUM without a card; -EBADFD in any
+ * other state (not powered, no protocol set, not known yet).
+ */
+int scard_reader_check_specific(struct scard_reader *rdr)
+{
+	u32 state = scard_reader_state(rdr);
+
+	if (state == SCARD_ABSENT)
+		return -ENOMEDIUM;
+	return state == SCARD_SPECIFIC ? 0 : -EBADFD;
+}
+
+/**
  * scard_transmit_check() - validate a TRANSMIT input
  * @in: SCARD_IO_REQUEST header and command bytes
  * @in_len: bytes in @in
@@ -631,7 +647,6 @@ int scard_transmit(struct scard_file *sf, const u8 *in, size_t in_len,
 	struct scard_io_request hdr;
 	size_t resp_len = 0;
 	u64 start;
-	u32 state;
 	int ret;
 
 	if (WARN_ON_ONCE(out_size < SCARD_IO_HDR_LEN + 2))
@@ -642,11 +657,8 @@ int scard_transmit(struct scard_file *sf, const u8 *in, size_t in_len,
 	if (ret)
 		return ret;
 
-	state = scard_reader_state(rdr);
-	if (state <= SCARD_ABSENT)
-		ret = state == SCARD_ABSENT ? -ENOMEDIUM : -EBADFD;
-	else if (state != SCARD_SPECIFIC ||
-		 hdr.protocol != rdr->params.protocol)
+	ret = scard_reader_check_specific(rdr);
+	if (!ret && hdr.protocol != rdr->params.protocol)
 		ret = -EBADFD;
 	if (ret)
 		goto out_unlock;

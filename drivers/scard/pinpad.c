@@ -105,7 +105,6 @@ int scard_pin_direct(struct scard_file *sf, bool modify, const u8 *in,
 	u8 bit = modify ? SCARD_PIN_SUPPORT_MODIFY : SCARD_PIN_SUPPORT_VERIFY;
 	struct scard_pin_op op;
 	size_t len = 0;
-	u32 state;
 	int ret;
 
 	if (!(rdr->caps.pin_support & bit))
@@ -117,12 +116,8 @@ int scard_pin_direct(struct scard_file *sf, bool modify, const u8 *in,
 	ret = scard_reader_lock(rdr, sf);
 	if (ret)
 		return ret;
-	state = scard_reader_state(rdr);
-	if (state == SCARD_ABSENT)
-		ret = -ENOMEDIUM;
-	else if (state != SCARD_SPECIFIC)
-		ret = -EBADFD;
-	else if (!rdr->ops->secure)
+	ret = scard_reader_check_specific(rdr);
+	if (!ret && !rdr->ops->secure)
 		ret = -EOPNOTSUPP;
 	if (ret)
 		goto out;

@@ -88,6 +88,7 @@ struct scard_file {
 int scard_reader_lock(struct scard_reader *rdr, struct scard_file *sf);
 void scard_reader_unlock(struct scard_reader *rdr);
 u32 scard_reader_state(struct scard_reader *rdr);
+int scard_reader_check_specific(struct scard_reader *rdr);
 int scard_reader_set_state(struct scard_reader *rdr, u32 state);
 int scard_reader_commit(struct scard_reader *rdr, const struct scard_atr *atr,
 			const struct scard_params *params);

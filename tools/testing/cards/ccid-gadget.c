@@ -48,7 +48,9 @@
  * reader: see ccid-gadget-pinpad.c. A bus suspend (the host's
  * autosuspend) is logged as "suspend", the resume as "resume";
  * --suspend-power-off 1 makes the suspend deactivate the cards, as readers
- * that save power that way do.
+ * that save power that way do. A bus reset after the configuration (the
+ * host's usb_reset_device()) is logged as "reset" and deactivates the
+ * cards.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
@@ -80,6 +82,7 @@
 /* Bus events of 6.10's raw-gadget (Debian 12's uapi header predates them). */
 #define RAW_EVENT_SUSPEND	3
 #define RAW_EVENT_RESUME	4
+#define RAW_EVENT_RESET		5
 #define MAX_MSG			(HDR + 65544)
 
 enum level { LVL_TPDU, LVL_APDU, LVL_EXT };
@@ -335,6 +338,22 @@ static void bus_suspend(void)
 	gadget_log("suspend");
 	if (!opt.suspend_off)
 		return;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < opt.slots; i++)
+		slots[i].powered = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * The host reset the device (usb_reset_device()): a reader restarts, its
+ * cards deactivated. The endpoints stay enabled; the transfers the reset
+ * cut fail with ESHUTDOWN and the bulk thread reads again.
+ */
+static void bus_reset(void)
+{
+	unsigned int i;
+
+	gadget_log("reset");
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < opt.slots; i++)
 		slots[i].powered = 0;
@@ -646,6 +665,9 @@ static void *bulk_thread(void *arg)
 		int n;
 
 		n = ep_read(ep_out, &r, BULK_MPS);
+		/* A bus reset fails the transfers in flight: read again. */
+		if (n < 0 && errno == ESHUTDOWN)
+			continue;
 		if (n < 0)
 			break;
 		if (n < HDR) {
@@ -1008,6 +1030,8 @@ int main(int argc, char **argv)
 			bus_suspend();
 		else if (e.ev.type == RAW_EVENT_RESUME)
 			gadget_log("resume");
+		else if (e.ev.type == RAW_EVENT_RESET && configured)
+			bus_reset();
 	}
 	return 0;
 }

@@ -15,9 +15,12 @@
  */
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#include <linux/usbdevice_fs.h>
 
 #include "kselftest_harness.h"
 #include "scard_gadget.h"
@@ -694,6 +697,13 @@ static int usb_power(struct gadget *g, const char *name, char *buf,
 	return read_line(path, buf, size);
 }
 
+/* Let the USB core autosuspend the gadget 200 ms after its last use. */
+static int autosuspend_allow(struct gadget *g)
+{
+	return usb_power(g, "autosuspend_delay_ms", NULL, 0, "200") ?:
+	       usb_power(g, "control", NULL, 0, "auto");
+}
+
 /* Wait up to @sec for runtime_status @want; the last value in @buf. */
 static int wait_runtime(struct gadget *g, const char *want, double sec,
 			char *buf, size_t size)
@@ -724,9 +734,7 @@ TEST_F(gadget, autosuspend_idle_reader)
 	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
 	self->fd = open_specific(self->g.dev[0]);
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, usb_power(&self->g, "autosuspend_delay_ms", NULL, 0,
-			       "200"));
-	ASSERT_EQ(0, usb_power(&self->g, "control", NULL, 0, "auto"));
+	ASSERT_EQ(0, autosuspend_allow(&self->g));
 	/* An open file keeps it awake. */
 	usleep(1000000);
 	ASSERT_EQ(0, usb_power(&self->g, "runtime_status", buf, sizeof(buf),
@@ -766,9 +774,7 @@ TEST_F(gadget, autosuspend_card_lost_power)
 	ASSERT_LE(0, self->fd);
 	close(self->fd);
 	self->fd = -1;
-	ASSERT_EQ(0, usb_power(&self->g, "autosuspend_delay_ms", NULL, 0,
-			       "200"));
-	ASSERT_EQ(0, usb_power(&self->g, "control", NULL, 0, "auto"));
+	ASSERT_EQ(0, autosuspend_allow(&self->g));
 	ASSERT_EQ(0, wait_runtime(&self->g, "suspended", 10, buf,
 				  sizeof(buf))) TH_LOG("runtime_status %s", buf);
 
@@ -781,6 +787,60 @@ TEST_F(gadget, autosuspend_card_lost_power)
 	EXPECT_EQ(EBADFD, xmit_nop(self->fd, nop, sizeof(nop)));
 	EXPECT_EQ(0, scard_t_specific(self->fd));
 	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+}
+
+/*
+ * usb_reset_device() (USBDEVFS_RESET, as a user's tool would do it) with a
+ * card in specific mode and an IS_ABSENT pending on another file: the
+ * driver's pre_reset/post_reset keep the reader (same /dev/scardN), the
+ * card's session is over (the reader deactivated it): IS_ABSENT
+ * completes, the state is PRESENT, TRANSMIT EBADFD, a new power up works.
+ */
+TEST_F(gadget, usb_reset_ends_card_session)
+{
+	static const char *const args[] = { NULL };
+	char path[160], bus[16] = "", devnum[16] = "", buf[32] = "";
+	struct pollfd p;
+	uint32_t state = 0, err = 1;
+	int track, usb;
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	track = open(self->g.dev[0], O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, track);
+	EXPECT_EQ(EINPROGRESS, scard_t_dioc(track, IOCTL_SMARTCARD_IS_ABSENT,
+					    NULL, 0, NULL, 0, NULL));
+
+	snprintf(path, sizeof(path), "%s/device/../busnum", self->g.sys[0]);
+	ASSERT_EQ(0, read_line(path, bus, sizeof(bus)));
+	snprintf(path, sizeof(path), "%s/device/../devnum", self->g.sys[0]);
+	ASSERT_EQ(0, read_line(path, devnum, sizeof(devnum)));
+	snprintf(path, sizeof(path), "/dev/bus/usb/%03d/%03d", atoi(bus),
+		 atoi(devnum));
+	usb = open(path, O_RDWR);
+	ASSERT_LE(0, usb) TH_LOG("%s: %s", path, strerror(errno));
+	EXPECT_EQ(0, ioctl(usb, USBDEVFS_RESET, 0)) TH_LOG("%s",
+							   strerror(errno));
+	close(usb);
+	EXPECT_EQ(0, gadget_wait_for(&self->g, "reset", 5));
+
+	p.fd = track;
+	p.events = POLLPRI;
+	EXPECT_EQ(1, poll(&p, 1, 5000));
+	EXPECT_EQ(0, scard_t_last_error(track, &err));
+	EXPECT_EQ(0, err);
+	close(track);
+
+	gadget_wait_state(self->g.sys[0], "present", 5, buf, sizeof(buf));
+	EXPECT_STREQ("present", buf);
+	ASSERT_EQ(0, scard_t_state(self->fd, &state));
+	EXPECT_EQ(SCARD_PRESENT, state);
+	EXPECT_EQ(EBADFD, xmit_nop(self->fd, nop, sizeof(nop)));
+	EXPECT_EQ(0, scard_t_specific(self->fd));
+	EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+	/* The same reader: the reset did not unbind the driver. */
+	EXPECT_EQ(1, gadget_scan(&self->g));
 }
 
 /* Without an entry (ccid-gadget is 1209:0001), the reader has none. */

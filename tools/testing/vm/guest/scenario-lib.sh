@@ -22,3 +22,16 @@ t() {
 	if _out=$("$@" 2>&1); then echo "ok $_n - $_d"; else echo "not ok $_n - $_d"; fi
 	[ -z "$_out" ] || echo "$_out" | sed 's/^/# /'
 }
+
+# pcsc_listed NAME: pcscd is up and lists a reader whose name contains NAME
+# (within 10 s); otherwise the readers it lists, and failure.
+pcsc_listed() {
+	_i=0
+	while [ $_i -lt 40 ]; do
+		pcsc-check list 2>/dev/null | grep -q "$1" && return 0
+		sleep 0.25
+		_i=$((_i + 1))
+	done
+	pcsc-check list
+	return 1
+}

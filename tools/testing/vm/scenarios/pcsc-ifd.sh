@@ -61,20 +61,8 @@ EOF
 /usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
 pcscd=$!
 
-# listed NAME: pcscd is up and lists the reader NAME (within 10 s)
-listed() {
-	i=0
-	while [ $i -lt 40 ]; do
-		pcsc-check list 2>/dev/null | grep -q "$1" &&
-			return 0
-		sleep 0.25
-		i=$((i + 1))
-	done
-	pcsc-check list
-	return 1
-}
 report 1 "pcscd lists the reader through the IFD handler" \
-	listed "scard $(basename "$DEV")"
+	pcsc_listed "scard $(basename "$DEV")"
 
 atr_matches() {
 	want=$(cat "/sys/class/scard/$(basename "$DEV")/atr")
@@ -214,7 +202,7 @@ later_reader() {
 	/usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
 	pcscd=$!
 	comes() {
-		listed "$name" && pcsc-check -r "$name" wait absent 10 ||
+		pcsc_listed "$name" && pcsc-check -r "$name" wait absent 10 ||
 			return 1
 		echo "listed before the reader exists, no card"
 		"$@" >/tmp/pcsc-later.out 2>&1 &

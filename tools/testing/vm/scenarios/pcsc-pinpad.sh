@@ -68,17 +68,7 @@ CONFEOF
 /usr/sbin/pcscd -f -c "$CONF" -d >"$LOG" 2>&1 &
 pcscd=$!
 
-listed() {
-	i=0
-	while [ $i -lt 40 ]; do
-		pcsc-check list 2>/dev/null | grep -q "scard pinpad" && return 0
-		sleep 0.25
-		i=$((i + 1))
-	done
-	pcsc-check list
-	return 1
-}
-t 2 "pcscd lists the PIN pad reader ($dev)" listed
+t 2 "pcscd lists the PIN pad reader ($dev)" pcsc_listed "scard pinpad"
 
 features() {
 	f=$(pcsc-check -r pinpad features) || return 1
