@@ -30,6 +30,8 @@ pkgs=(
 	# vsmartcard's card emulator for the vproxy-vicc scenario (its Debian 12
 	# package needs pycryptodome and a PYTHONPATH fix: run-tests start_vicc)
 	vsmartcard-vpicc python3-pycryptodome
+	# usbip and usbipd for the ccid-usbip scenario (a reader over USB/IP)
+	usbip
 )
 
 missing=()

@@ -154,6 +154,15 @@ if [ -x /usr/bin/udevadm ]; then
 	ln -sf /usr/bin/udevadm "$root/lib/systemd/systemd-udevd"
 fi
 
+# usbip and usbipd for the ccid-usbip scenario, when the host has them
+for t in usbip usbipd; do
+	[ -x "/usr/sbin/$t" ] && add_exe "/usr/sbin/$t" "$root/usr/sbin/$t"
+done
+# the device names usbip prints (else a warning at every call)
+if [ -f /usr/share/misc/usb.ids ]; then
+	install -D -m 0644 /usr/share/misc/usb.ids "$root/usr/share/misc/usb.ids"
+fi
+
 # pcscd for the IFD handler's scenario (pcsc-ifd), when the host has it
 if [ -x /usr/sbin/pcscd ]; then
 	add_exe /usr/sbin/pcscd "$root/usr/sbin/pcscd"
