@@ -37,7 +37,8 @@
 	X(err_mute) X(err_parity) X(err_overrun) X(err_hw)		\
 	X(err_bad_ts) X(err_busy_auto) X(err_slot_busy)		\
 	X(err_not_supported) X(err_vendor) X(err_aborted)		\
-	X(wtx_forever) X(stall_in) X(stall_abort)			\
+	X(wtx_forever) X(stall_in) X(stall_abort) X(stall_out)	\
+	X(stall_int)							\
 	/* interrupt IN */						\
 	X(int_short) X(int_long) X(int_absent_slot) X(int_unknown)	\
 	X(int_hw_error) X(int_flood)					\
@@ -421,6 +422,20 @@ int hostile_xfr(uint8_t si, uint8_t seq, uint16_t level_param, int trigger)
 	case H_stall_abort:	/* mute: the host aborts, ep0 stalls it */
 		acting();
 		return 1;
+	case H_stall_out:	/* answered, then the next command stalls */
+		acting();
+		gadget_halt_out();
+		return 0;
+	case H_stall_int:
+		/*
+		 * Interrupt IN stalled, then a HardwareError on it: it gets
+		 * through once the host has cleared the halt.
+		 */
+		acting();
+		gadget_halt(0);
+		gadget_deactivate(si);
+		interrupt((const uint8_t[]){ 0x51, si, seq, 0x01 }, 4);
+		return 0;
 	case H_int_short:
 		interrupt((const uint8_t[]){ 0x50 }, 1);
 		break;

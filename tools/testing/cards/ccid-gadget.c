@@ -310,6 +310,11 @@ int gadget_halt(int bulk)
 	return ioctl(fd, USB_RAW_IOCTL_EP_SET_HALT, bulk ? ep_in : ep_int);
 }
 
+int gadget_halt_out(void)
+{
+	return ioctl(fd, USB_RAW_IOCTL_EP_SET_HALT, ep_out);
+}
+
 unsigned int gadget_slots(void)
 {
 	return opt.slots;

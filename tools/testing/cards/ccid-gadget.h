@@ -20,6 +20,8 @@ void gadget_msleep(unsigned int ms);
 int gadget_write(int bulk, const uint8_t *buf, size_t len);
 /* Halt the bulk IN (@bulk) or interrupt IN endpoint. */
 int gadget_halt(int bulk);
+/* Halt the bulk OUT endpoint. */
+int gadget_halt_out(void);
 /* A bulk message header, with whatever dwLength @dw says. */
 void gadget_put_hdr(uint8_t *m, uint8_t type, uint32_t dw, uint8_t slot,
 		    uint8_t seq, uint8_t status, uint8_t error, uint8_t specific);

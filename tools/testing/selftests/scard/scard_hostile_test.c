@@ -9,7 +9,9 @@
  * - malformed answers to one XfrBlock, every bError, endless time
  *   extensions and chaining, a stalled endpoint: the TRANSMIT fails with
  *   a clear errno and the reader works again at once;
- * - malformed interrupt IN messages: ignored, the reader keeps working;
+ * - malformed interrupt IN messages: ignored, the reader keeps working; a
+ *   HardwareError (also one behind a stalled interrupt endpoint): the
+ *   card's session ends, it is PRESENT and can be powered again;
  * - an unplug at each step of an exchange: the call fails with ENODEV
  *   and the reader goes.
  *
@@ -28,6 +30,7 @@ enum outcome {
 	NO_PROTOCOL,	/* it appears, powers the card, refuses SET_PROTOCOL */
 	ANSWER,		/* the trigger gets .want, the next APDU works */
 	DEACTIVATED,	/* the card loses power: PRESENT, powered again */
+	NEXT_FAILS,	/* the trigger works, the next APDU gets .want */
 	GONE,		/* the step fails with ENODEV and the reader goes */
 };
 
@@ -130,9 +133,20 @@ REPLY(err_slot_busy, EBUSY);
 REPLY(err_not_supported, EOPNOTSUPP);
 REPLY(err_vendor, EIO);
 REPLY(err_aborted, ECANCELED);
-/* A stalled bulk IN endpoint (cleared); a stalled control ABORT. */
+/*
+ * A stalled bulk IN endpoint (cleared); a stalled control ABORT; a bulk
+ * OUT that stalls the command after the trigger (cleared: that one fails
+ * with EIO, the next works); a stalled interrupt IN (cleared: the
+ * HardwareError sent on it behind the stall arrives).
+ */
 REPLY(stall_in, EIO);
 REPLY(stall_abort, ETIMEDOUT);
+FIXTURE_VARIANT_ADD(hostile, stall_out) {
+	.mode = "stall_out", .outcome = NEXT_FAILS, .want = EIO,
+};
+FIXTURE_VARIANT_ADD(hostile, stall_int) {
+	.mode = "stall_int", .outcome = DEACTIVATED,
+};
 /* Interrupt IN: the wrong size, absent slots, unknown and error types. */
 REPLY(int_short, 0);
 REPLY(int_long, 0);
@@ -169,19 +183,20 @@ static int send_trigger(int fd, const char *mode)
 }
 
 /*
- * RDR_to_PC_HardwareError (overcurrent) while the trigger runs: the reader
+ * RDR_to_PC_HardwareError (overcurrent) while the trigger runs (behind a
+ * stalled interrupt endpoint for stall_int): the reader
  * deactivated the card. The exchange ends (done or ENOMEDIUM, whichever
  * the interrupt beat), the card is PRESENT and unpowered, the error is
  * counted in sysfs, and a new power up works.
  */
 static void deactivated(struct __test_metadata *_metadata,
-			FIXTURE_DATA(hostile) *self)
+			FIXTURE_DATA(hostile) *self, const char *mode)
 {
 	char path[128], buf[32] = "";
 	uint32_t state = 0;
 	int ret;
 
-	ret = send_trigger(self->fd, "int_hw_error");
+	ret = send_trigger(self->fd, mode);
 	EXPECT_TRUE(!ret || ret == ENOMEDIUM) TH_LOG("trigger: %d", ret);
 	gadget_wait_state(self->g.sys[0], "present", 5, buf, sizeof(buf));
 	EXPECT_STREQ("present", buf);
@@ -269,7 +284,14 @@ TEST_F(hostile, device)
 		goto gone;
 	}
 	if (variant->outcome == DEACTIVATED) {
-		deactivated(_metadata, self);
+		deactivated(_metadata, self, variant->mode);
+		return;
+	}
+	if (variant->outcome == NEXT_FAILS) {
+		EXPECT_EQ(0, send_trigger(self->fd, variant->mode));
+		EXPECT_EQ(variant->want, xmit_nop(self->fd, nop, sizeof(nop)));
+		EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
+		EXPECT_EQ(0, xmit_nop(self->fd, nop, sizeof(nop)));
 		return;
 	}
 	EXPECT_EQ(variant->want, send_trigger(self->fd, variant->mode));
