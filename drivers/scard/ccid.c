@@ -1634,10 +1634,22 @@ static const struct scard_ccid_quirk ccid_quirk_table[] = {
 	{ 0x03f0, 0x0036, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
 	{ 0x04f2, 0x1469, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
 	{ 0x0bf8, 0x1017, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
-	/* bPINSupport set, no keypad: OMNIKEY 3x21 and 6121, Cherry xx44. */
-	{ 0x076b, 0x3031, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
-	{ 0x076b, 0x6632, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
-	{ 0x046a, 0x00a7, 0x0000, 0xffff, CCID_QUIRK_NO_PIN_PAD },
+	/*
+	 * bPINSupport set without a keypad, and a firmware that chains
+	 * extended APDUs whatever dwFeatures says: HID OMNIKEY 3x21, 6121
+	 * and the "Aviator" generic, Cherry Smart Terminal xx44, Fujitsu
+	 * D323.
+	 */
+	{ 0x076b, 0x3031, 0x0000, 0xffff,
+	  CCID_QUIRK_NO_PIN_PAD | CCID_QUIRK_EXT_APDU },
+	{ 0x076b, 0x6632, 0x0000, 0xffff,
+	  CCID_QUIRK_NO_PIN_PAD | CCID_QUIRK_EXT_APDU },
+	{ 0x076b, 0x3a21, 0x0000, 0xffff,
+	  CCID_QUIRK_NO_PIN_PAD | CCID_QUIRK_EXT_APDU },
+	{ 0x046a, 0x00a7, 0x0000, 0xffff,
+	  CCID_QUIRK_NO_PIN_PAD | CCID_QUIRK_EXT_APDU },
+	{ 0x0bf8, 0x1024, 0x0000, 0xffff,
+	  CCID_QUIRK_NO_PIN_PAD | CCID_QUIRK_EXT_APDU },
 };
 
 /* The "quirks" parameter's entries, which win over the table. */
@@ -1807,6 +1819,8 @@ static int ccid_probe(struct usb_interface *intf,
 		int_in = NULL;
 	if (ccid->quirks & CCID_QUIRK_MAX_MSG_384)
 		ccid->max_msg = min_t(size_t, ccid->max_msg, CCID_QEMU_MAX_MSG);
+	if (ccid->quirks & CCID_QUIRK_EXT_APDU)
+		ccid->desc.level = SCARD_LEVEL_APDU_EXT;
 
 	ret = ccid_alloc_io(ccid, bulk_in, bulk_out, int_in);
 	if (ret)

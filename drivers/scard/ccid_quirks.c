@@ -19,6 +19,7 @@ static const char *const ccid_quirk_names[CCID_QUIRK_COUNT] = {
 	"lost_wakeup",
 	"no_interrupt",
 	"no_pin_pad",
+	"ext_apdu",
 };
 
 /**

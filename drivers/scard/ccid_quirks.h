@@ -33,7 +33,12 @@
  * no PIN pad features are offered.
  */
 #define CCID_QUIRK_NO_PIN_PAD	BIT(3)
-#define CCID_QUIRK_COUNT	4
+/*
+ * dwFeatures says short APDU (or TPDU) level, the firmware exchanges
+ * extended APDUs, chaining them: the extended APDU level is used.
+ */
+#define CCID_QUIRK_EXT_APDU	BIT(4)
+#define CCID_QUIRK_COUNT	5
 /* The longest "quirks" parameter, its NUL included. */
 #define CCID_QUIRKS_MAX_STRING	256
 

@@ -39,6 +39,9 @@ static const struct quirks_parse_case quirks_parse_cases[] = {
 	  { 0x08e6, 0x4433, 0, 0xffff, Q_MSG } },
 	{ "two_flags", "08E6:4433:lost_wakeup+no_interrupt\n", 1,
 	  { 0x08e6, 0x4433, 0, 0xffff, Q_WAKE | Q_INT } },
+	{ "pin_pad_and_level", "076b:3031:no_pin_pad+ext_apdu", 1,
+	  { 0x076b, 0x3031, 0, 0xffff,
+	    CCID_QUIRK_NO_PIN_PAD | CCID_QUIRK_EXT_APDU } },
 	{ "none", "1209:0001:none", 1, { 0x1209, 0x0001, 0, 0xffff, 0 } },
 	{ "no_flags", "1209:0001:", 1, { 0x1209, 0x0001, 0, 0xffff, 0 } },
 	{ "two_entries", "1209:0001:no_interrupt,08e6:4433:none", 2,
@@ -137,6 +140,9 @@ static void scard_ccid_quirks_names_shown(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, "max_msg_384 no_interrupt\n");
 	scard_ccid_quirks_names(Q_MSG | Q_WAKE | Q_INT, buf, sizeof(buf));
 	KUNIT_EXPECT_STREQ(test, buf, "max_msg_384 lost_wakeup no_interrupt\n");
+	scard_ccid_quirks_names(CCID_QUIRK_NO_PIN_PAD | CCID_QUIRK_EXT_APDU,
+				buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "no_pin_pad ext_apdu\n");
 	/* truncated, never overrun */
 	scard_ccid_quirks_names(Q_MSG | Q_WAKE, buf, 8);
 	KUNIT_EXPECT_EQ(test, strlen(buf), 7);

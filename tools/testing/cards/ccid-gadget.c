@@ -14,7 +14,7 @@
  *               [--max-msg N] [--rates BPS,...] [--clocks KHZ,...]
  *               [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX]
  *               [--pin-pad N] [--lcd XXYY] [--pin KEYS]
- *               [--suspend-power-off 1]
+ *               [--suspend-power-off 1] [--ext-card 1]
  *
  * --mute, --mute-after-ext, --garbage, --late-ms and --unplug-after-ms act
  * only on XfrBlocks whose APDU has INS GADGET_INS_TRIGGER (EA): the tests
@@ -50,7 +50,8 @@
  * --suspend-power-off 1 makes the suspend deactivate the cards, as readers
  * that save power that way do. A bus reset after the configuration (the
  * host's usb_reset_device()) is logged as "reset" and deactivates the
- * cards.
+ * cards. --ext-card 1 has the card take extended APDUs whatever the level
+ * the descriptor says, as firmwares that chain them do.
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
@@ -109,6 +110,7 @@ static struct {
 	int no_auto_baud;	/* dwFeatures without automatic baud change */
 	int ta1;		/* the ATR's TA1, -1: none */
 	int suspend_off;	/* a bus suspend deactivates the cards */
+	int ext_card;		/* extended APDUs at any level (chained) */
 } opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1, .ta1 = -1 };
 
 struct slot {
@@ -967,6 +969,8 @@ static int parse_args(int argc, char **argv)
 			opt.ta1 = strtol(v, NULL, 16);
 			if (opt.ta1 < 0 || opt.ta1 > 255)
 				return -1;
+		} else if (!strcmp(a, "--ext-card")) {
+			opt.ext_card = atoi(v);
 		} else if (!strcmp(a, "--suspend-power-off")) {
 			opt.suspend_off = atoi(v);
 		} else if (!strcmp(a, "--remove-after-ms")) {
@@ -988,7 +992,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX] [--pin-pad N] [--lcd XXYY] [--pin KEYS] [--suspend-power-off 1]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX] [--pin-pad N] [--lcd XXYY] [--pin KEYS] [--suspend-power-off 1] [--ext-card 1]\n");
 		return 2;
 	}
 	if (!opt.max_msg)
@@ -998,7 +1002,7 @@ int main(int argc, char **argv)
 
 		s->present = 1;
 		s->app.stats = &s->stats;
-		s->app.ext_allowed = opt.level == LVL_EXT;
+		s->app.ext_allowed = opt.level == LVL_EXT || opt.ext_card;
 		card_t0_reset(&s->t0, &s->app);
 		/* IFSC 32: the ATR has no TA3 */
 		if (card_t1_init(&s->t1, &s->app, &s->faults, 32, 0))

@@ -843,6 +843,57 @@ TEST_F(gadget, usb_reset_ends_card_session)
 	EXPECT_EQ(1, gadget_scan(&self->g));
 }
 
+/* dwMaxAPDUDataSize from GET_TLV_PROPERTIES, or -1. */
+static long max_apdu_data(int fd)
+{
+	uint8_t buf[64];
+	uint32_t len = 0, i;
+
+	if (scard_t_dioc(fd, IOCTL_SCARD_GET_TLV_PROPERTIES, NULL, 0, buf,
+			 sizeof(buf), &len))
+		return -1;
+	for (i = 0; i + 2 <= len; i += 2 + buf[i + 1])
+		if (buf[i] == SCARD_PROP_MAX_APDU_DATA_SIZE && buf[i + 1] == 4 &&
+		    i + 6 <= len)
+			return buf[i + 2] | buf[i + 3] << 8 | buf[i + 4] << 16 |
+			       (long)buf[i + 5] << 24;
+	return -1;
+}
+
+/*
+ * ext_apdu: a reader whose descriptor says short APDUs and whose firmware
+ * chains extended ones (OMNIKEY 3x21 and others in the table) is driven
+ * at the extended APDU level: a 300-byte extended ECHO goes through, and
+ * GET_TLV_PROPERTIES says 65536. Without the quirk the same reader says 0.
+ */
+TEST_F(gadget, quirk_ext_apdu_level)
+{
+	static const char *const args[] = { "--level", "apdu", "--ext-card",
+					    "1", NULL };
+	char saved[256] = "", buf[128] = "";
+
+	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(0, max_apdu_data(self->fd));
+	EXPECT_EQ(0, gadget_finish(&self->g, self->fd, ""));
+	self->fd = -1;
+
+	ASSERT_EQ(0, read_line(QUIRKS_PARAM, saved, sizeof(saved)));
+	ASSERT_EQ(0, write_str(QUIRKS_PARAM, "1209:0001:ext_apdu"));
+	if (gadget_start(&self->g, 1, args)) {
+		write_str(QUIRKS_PARAM, saved[0] ? saved : "\n");
+		ASSERT_TRUE(0) TH_LOG("gadget did not start");
+	}
+	ASSERT_EQ(0, write_str(QUIRKS_PARAM, saved[0] ? saved : "\n"));
+	ASSERT_EQ(0, gadget_quirks(&self->g, buf, sizeof(buf)));
+	EXPECT_STREQ("ext_apdu", buf);
+	self->fd = open_specific(self->g.dev[0]);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(65536, max_apdu_data(self->fd));
+	EXPECT_EQ(0, echo_check(self->fd, SCARD_PROTOCOL_T0, 300, 1));
+}
+
 /* Without an entry (ccid-gadget is 1209:0001), the reader has none. */
 TEST_F(gadget, quirks_none_by_default)
 {
