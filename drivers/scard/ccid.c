@@ -1030,7 +1030,7 @@ static int ccid_secure(struct scard_reader *rdr, const struct scard_pin_op *op,
 	struct ccid_dev *ccid = s->ccid;
 	unsigned int timeout_ms;
 	struct scard_ccid_resp resp;
-	u8 sw[2];
+	u8 sw[2], seq;
 	int len, ret;
 
 	timeout_ms = max_t(unsigned int, CCID_PIN_DEFAULT_MS,
@@ -1041,15 +1041,18 @@ static int ccid_secure(struct scard_reader *rdr, const struct scard_pin_op *op,
 	ret = ccid_lock(ccid, rdr);
 	if (ret)
 		return ret;
+	seq = ccid->seq++;
 	len = scard_ccid_build_secure(ccid->out_buf, ccid->max_msg, s->index,
-				      ccid->seq++, op);
+				      seq, op);
 	if (len < 0) {
 		ret = len;
 		goto out;
 	}
 	memset(&resp, 0, sizeof(resp));
 	ret = ccid_transact(ccid, rdr, len, timeout_ms, &resp);
-	if (ret && scard_ccid_pin_sw(&resp, sw)) {
+	/* The reader's own answer to this command, not a stale one. */
+	if ((ret == -ECANCELED || ret == -ETIMEDOUT) && resp.seq == seq &&
+	    scard_ccid_pin_sw(&resp, sw)) {
 		*rx_len = sizeof(sw);
 		ret = rx_size < sizeof(sw) ? -EOVERFLOW : 0;
 		if (!ret)
@@ -1073,8 +1076,14 @@ out:
 static int ccid_open(struct scard_reader *rdr)
 {
 	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
+	int ret;
 
-	return usb_autopm_get_interface(s->ccid->intf);
+	ret = usb_autopm_get_interface(s->ccid->intf);
+	if (ret)
+		return ret;
+	/* A resume's rescan done: the file starts from the slots' state. */
+	flush_work(&s->ccid->rescan_work);
+	return 0;
 }
 
 static void ccid_close(struct scard_reader *rdr)
@@ -1136,19 +1145,21 @@ static void ccid_rescan(struct ccid_dev *ccid, bool power_off)
 		present = !ret && resp.icc_status != CCID_ICC_ABSENT;
 		if (present && power_off && resp.icc_status == CCID_ICC_ACTIVE)
 			ccid_power_off(s, NULL);
+		/*
+		 * Reported before the unlock: an operation that takes the
+		 * device next starts from the state just read. A card found
+		 * deactivated (after a suspend) has had its session ended.
+		 */
+		if (!ret && present && resp.icc_status == CCID_ICC_INACTIVE)
+			scard_reader_card_unpowered(s->rdr);
+		if (!ret)
+			scard_reader_card_event(s->rdr, present);
 		ccid_unlock(ccid);
 
-		if (ret) {
-			if (ret != -ENODEV)
-				dev_warn_ratelimited(ccid_dev(ccid),
-						     "slot %u: GetSlotStatus failed: %d\n",
-						     i, ret);
-			continue;
-		}
-		/* Deactivated meanwhile (a suspend): the card's session ended. */
-		if (present && resp.icc_status == CCID_ICC_INACTIVE)
-			scard_reader_card_unpowered(s->rdr);
-		scard_reader_card_event(s->rdr, present);
+		if (ret && ret != -ENODEV)
+			dev_warn_ratelimited(ccid_dev(ccid),
+					     "slot %u: GetSlotStatus failed: %d\n",
+					     i, ret);
 	}
 }
 
@@ -1200,7 +1211,12 @@ static void ccid_poll_work(struct work_struct *work)
 			break;
 		ret = ccid_dev_stop(ccid, false) ?:
 		      ccid_get_slot_status(&ccid->slots[i], NULL, &resp);
-		ccid_unlock(ccid);
+		/*
+		 * Not ccid_unlock(): a poll is no use of the reader, it must
+		 * not hold off an autosuspend.
+		 */
+		mutex_unlock(&ccid->io_mutex);
+		wake_up_all(&ccid->wait);
 		if (!ret)
 			scard_reader_card_event(ccid->slots[i].rdr,
 						resp.icc_status != CCID_ICC_ABSENT);

@@ -89,6 +89,11 @@ static int scard_pin_check_format(const struct scard_pin_op *op)
 		return -EINVAL;
 	if (len_bits && len_pos + len_bits > block_bits)
 		return -EINVAL;
+	/* The length field inside the (left-justified) PIN frame. */
+	if (len_bits && !(op->format & SCARD_PIN_FMT_RIGHT) &&
+	    len_pos < pin_pos + min * scard_pin_digit_bits(op->format) &&
+	    pin_pos < len_pos + len_bits)
+		return -EINVAL;
 	/* A length field of fewer bits than the largest PIN needs. */
 	if (len_bits && len_bits < 16 && max >= 1U << len_bits)
 		return -EINVAL;
@@ -129,8 +134,8 @@ static int scard_pin_check_modify(const struct scard_pin_op *op,
  * Checks: ulDataLength against @len; the APDU (CLA INS P1 P2, a lone Lc
  * or a short case 3/4 body with a consistent Lc); bmFormatString's coding;
  * the PIN frame and the PIN length field inside a PIN block of the size
- * given, with room for the shortest PIN allowed, and a length field wide
- * enough for the longest; minimum PIN size <= maximum, maximum not 0; the
+ * given, apart, with room for the shortest PIN allowed, and a length field
+ * wide enough for the longest; minimum PIN size <= maximum, maximum not 0; the
  * PIN blocks inside the command data and, for a modification, apart;
  * bEntryValidationCondition one or more of the defined conditions;
  * bNumberMessage 0, 1 (verification; up to 3 for a modification) or 0xFF;

@@ -37,6 +37,10 @@ static int scard_pin_t1(struct scard_reader *rdr, struct scard_pin_op *op,
 
 	if (op->apdu_len > t1->ifsc)
 		return -EMSGSIZE;
+	/* An earlier exchange cut short: N(S) is known again first. */
+	ret = scard_protocol_t1_prepare(rdr);
+	if (ret)
+		return ret;
 	op->teo_prologue[0] = t1->nad;
 	op->teo_prologue[1] = SCARD_T1_I_BLOCK | (t1->ns ? SCARD_T1_I_NS : 0);
 	op->teo_prologue[2] = op->apdu_len;
@@ -47,6 +51,9 @@ static int scard_pin_t1(struct scard_reader *rdr, struct scard_pin_op *op,
 	/* Whatever goes wrong from here, the card may have seen the block. */
 	t1->resynch_first = true;
 	ret = rdr->ops->secure(rdr, op, blk, SCARD_T1_MAX_BLOCK, &blk_len);
+	/* More than a block: no block at all. */
+	if (ret == -EOVERFLOW)
+		ret = -EPROTO;
 	if (ret)
 		goto out;
 	/* The reader's own answer (timeout, cancel): the card saw nothing. */
@@ -122,6 +129,11 @@ int scard_pin_direct(struct scard_file *sf, bool modify, const u8 *in,
 	if (ret)
 		goto out;
 
+	/* A T=0 TPDU has no Le: the data comes by GET RESPONSE below. */
+	if (rdr->caps.level == SCARD_LEVEL_TPDU &&
+	    rdr->params.protocol == SCARD_PROTOCOL_T0 && op.apdu_len > 5 &&
+	    op.apdu_len == 5 + op.apdu[4] + 1)
+		op.apdu_len--;
 	if (rdr->caps.level == SCARD_LEVEL_TPDU &&
 	    rdr->params.protocol == SCARD_PROTOCOL_T1)
 		ret = scard_pin_t1(rdr, &op, out, out_len, &len);

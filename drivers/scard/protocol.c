@@ -42,6 +42,20 @@ static int scard_tpdu_block(void *ctx, const u8 *tx, size_t tx_len, u8 *rx,
 	return ret;
 }
 
+/**
+ * scard_protocol_t1_prepare() - a TPDU reader's T=1 state in step
+ * @rdr: the reader, locked, T=1 in force at the TPDU level
+ *
+ * Before an I-block the core builds itself (PIN entry): see
+ * scard_t1_prepare().
+ *
+ * Return: 0 or a negative errno.
+ */
+int scard_protocol_t1_prepare(struct scard_reader *rdr)
+{
+	return scard_t1_prepare(&rdr->t1, scard_tpdu_block, rdr);
+}
+
 /* T=0 on a TPDU reader: one TPDU per exchange. */
 static int scard_tpdu_t0(struct scard_reader *rdr, const u8 *tx,
 			 size_t tx_len, u8 *rx, size_t rx_size, size_t *rx_len)

@@ -142,6 +142,7 @@ int scard_ioctl_check(const struct scard_ioctl_desc *desc,
 /* protocol.c */
 int scard_card_power(struct scard_reader *rdr, u32 minor);
 int scard_protocol_set(struct scard_reader *rdr, u32 mask, u32 *selected);
+int scard_protocol_t1_prepare(struct scard_reader *rdr);
 int scard_protocol_transmit(struct scard_reader *rdr, const u8 *cmd,
 			    size_t cmd_len, u8 *resp, size_t resp_size,
 			    size_t *resp_len);

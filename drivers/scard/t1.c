@@ -586,6 +586,46 @@ static int scard_t1_run(struct scard_t1_xchg *x)
 }
 
 /**
+ * scard_t1_prepare() - bring the T=1 state in step for a block sent elsewhere
+ * @t1: the T=1 state
+ * @xfer: the block function
+ * @ctx: its context
+ *
+ * For an I-block the engine does not send itself (a PIN pad reader's
+ * PC_to_RDR_Secure at the TPDU level carries one): the resynchronisation
+ * an earlier exchange left owed is done first, so that N(S) is what the
+ * card expects.
+ *
+ * Context: process; sleeps in @xfer.
+ * Return: 0; -EPROTO when the state is broken or cannot be resynchronised;
+ * -ENOMEM; or the block function's errno.
+ */
+int scard_t1_prepare(struct scard_t1 *t1, scard_t1_block_fn xfer, void *ctx)
+{
+	static const u8 none;
+	struct scard_t1_xchg *x;
+	int ret;
+
+	if (t1->broken)
+		return -EPROTO;
+	if (!t1->resynch_first)
+		return 0;
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	x->t1 = t1;
+	x->xfer = xfer;
+	x->ctx = ctx;
+	x->apdu = &none;
+	ret = scard_t1_resynch(x);
+	if (!ret)
+		t1->resynch_first = false;
+	kfree(x);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(scard_t1_prepare);
+
+/**
  * scard_t1_transceive() - exchange one APDU with a T=1 card
  * @t1: the reader's T=1 state, set up by scard_t1_init()
  * @xfer: the block function

@@ -141,6 +141,7 @@ static inline u8 scard_t1_max_inf(u32 max_msg)
 
 void scard_t1_init(struct scard_t1 *t1, const struct scard_params *p,
 		   unsigned int bwt_ms, bool suppress_ifs);
+int scard_t1_prepare(struct scard_t1 *t1, scard_t1_block_fn xfer, void *ctx);
 int scard_t1_transceive(struct scard_t1 *t1, scard_t1_block_fn xfer,
 			void *ctx, const u8 *apdu, size_t apdu_len, u8 *resp,
 			size_t resp_size, size_t *resp_len);

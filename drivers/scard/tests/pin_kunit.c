@@ -74,6 +74,7 @@ static const struct pin_case pin_cases[] = {
 	{ "verify_length_field_past_block", false, 4, 0x1F, 0, -EINVAL },
 	{ "verify_length_field_narrow", false, 3, 0x28, 0, -EINVAL },
 	{ "verify_length_without_block", false, 3, 0x40, 0, -EINVAL },
+	{ "verify_length_in_pin_frame", false, 2, 0x81, 0, -EINVAL },
 	{ "verify_block_larger_than_lc", false, 3, 0x49, 0, -EINVAL },
 	{ "verify_entry_none", false, 7, 0x00, 0, -EINVAL },
 	{ "verify_entry_rfu", false, 7, 0x08, 0, -EINVAL },
