@@ -210,8 +210,13 @@ static int scard_reader_acquire(struct scard_reader *rdr,
 			scard_reader_pass_lock(rdr);
 	} else {
 		list_del(&w.node);
+		/*
+		 * -ERESTARTSYS, not -EINTR: a signal the task ignores (a
+		 * child's SIGCHLD taken by this thread) must not end the
+		 * call; one with a handler gives EINTR (or a restart).
+		 */
 		if (intr)
-			ret = -EINTR;
+			ret = -ERESTARTSYS;
 	}
 	spin_unlock_irqrestore(&rdr->state_lock, flags);
 	return ret;
@@ -242,8 +247,8 @@ static void scard_reader_hand_on(struct scard_reader *rdr)
  * loop cannot starve another. Pair with scard_reader_unlock().
  *
  * Context: process; sleeps interruptibly.
- * Return: 0, -EINTR on a signal, -ECANCELED when @sf is being closed, or
- * -ENODEV once the reader is gone.
+ * Return: 0, -ERESTARTSYS on a signal (EINTR for the caller), -ECANCELED
+ * when @sf is being closed, or -ENODEV once the reader is gone.
  */
 int scard_reader_lock(struct scard_reader *rdr, struct scard_file *sf)
 {
@@ -502,7 +507,8 @@ static bool scard_track_done(struct scard_reader *rdr, u32 snap)
  * Context: process; may sleep interruptibly.
  * Return: 0 when the card state satisfies the request, -EINPROGRESS when
  * the request now pends, -EBUSY when one already pends on @sf, -EBADFD if
- * the state is unknown, -EINTR on a signal, -ENODEV when the reader goes.
+ * the state is unknown, -ERESTARTSYS on a signal (EINTR for the caller),
+ * -ENODEV when the reader goes.
  */
 int scard_track(struct scard_file *sf, bool want_present, bool nonblock)
 {
@@ -534,9 +540,10 @@ int scard_track(struct scard_file *sf, bool want_present, bool nonblock)
 	if (ret <= 0)
 		return ret;
 
+	/* -ERESTARTSYS: see scard_reader_acquire(). */
 	if (wait_event_interruptible(rdr->event_wait,
 				     scard_track_done(rdr, snap)))
-		return -EINTR;
+		return -ERESTARTSYS;
 	return READ_ONCE(rdr->gone) ? -ENODEV : 0;
 }
 

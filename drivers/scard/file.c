@@ -283,10 +283,11 @@ static ssize_t scard_read(struct file *file, char __user *buf, size_t count,
 	int ret;
 
 	if (!(file->f_flags & O_NONBLOCK)) {
+		/* -ERESTARTSYS: an ignored signal does not end the read. */
 		ret = wait_event_interruptible(rdr->event_wait,
 					       scard_xfr_done(sf));
 		if (ret)
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 
 	spin_lock_irqsave(&rdr->state_lock, flags);
