@@ -1164,9 +1164,9 @@ static void ccid_rescan(struct ccid_dev *ccid, bool power_off)
 }
 
 /*
- * The driver's own exchanges (rescan, polling) run when the device is
- * awake (after probe, a resume, a reset) and keep it so while they run,
- * without waking it: a suspended device makes them give up (stopped).
+ * The driver's own exchanges run when the device is awake: the rescan
+ * (after probe, a resume, a reset) keeps it so while it runs, without
+ * waking it; a suspended device makes it give up (stopped).
  */
 static void ccid_rescan_work(struct work_struct *work)
 {
@@ -1181,7 +1181,11 @@ static void ccid_rescan_work(struct work_struct *work)
 
 	usb_autopm_get_interface_no_resume(ccid->intf);
 	ccid_rescan(ccid, power_off);
-	usb_autopm_put_interface(ccid->intf);
+	/*
+	 * Asynchronous: a synchronous put could suspend the device from
+	 * here, and ccid_suspend() cancels this very work.
+	 */
+	usb_autopm_put_interface_async(ccid->intf);
 }
 
 static void ccid_schedule_rescan(struct ccid_dev *ccid, bool power_off)
@@ -1204,7 +1208,11 @@ static void ccid_poll_work(struct work_struct *work)
 	unsigned int i;
 	int ret;
 
-	usb_autopm_get_interface_no_resume(ccid->intf);
+	/*
+	 * No autopm reference: a poll must not keep the reader awake, and
+	 * an autosuspend that comes while it holds io_mutex is refused and
+	 * tried again (ccid_suspend()); the suspend cancels the polling.
+	 */
 	for (i = 0; i < ccid->nslots; i++) {
 		/* Skip a round rather than queue behind a long exchange. */
 		if (!mutex_trylock(&ccid->io_mutex))
@@ -1221,7 +1229,6 @@ static void ccid_poll_work(struct work_struct *work)
 			scard_reader_card_event(ccid->slots[i].rdr,
 						resp.icc_status != CCID_ICC_ABSENT);
 	}
-	usb_autopm_put_interface(ccid->intf);
 
 	spin_lock_irq(&ccid->lock);
 	if (!ccid->disconnected && !ccid->stopped)
