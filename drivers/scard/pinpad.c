@@ -29,7 +29,6 @@ static int scard_pin_t1(struct scard_reader *rdr, struct scard_pin_op *op,
 			u8 *out, size_t out_size, size_t *out_len)
 {
 	struct scard_t1 *t1 = &rdr->t1;
-	bool resynch = t1->resynch_first;
 	size_t blk_len = 0, inf_len;
 	const u8 *inf;
 	u8 *blk, nad, pcb;
@@ -56,9 +55,12 @@ static int scard_pin_t1(struct scard_reader *rdr, struct scard_pin_op *op,
 		ret = -EPROTO;
 	if (ret)
 		goto out;
-	/* The reader's own answer (timeout, cancel): the card saw nothing. */
+	/*
+	 * The reader's own answer (timeout, cancel): the card saw nothing,
+	 * and scard_protocol_t1_prepare() left the state in step.
+	 */
 	if (blk_len == 2 && blk[0] == 0x64) {
-		t1->resynch_first = resynch;
+		t1->resynch_first = false;
 		inf = blk;
 		inf_len = 2;
 		goto copy;
