@@ -6,25 +6,28 @@
  * ccid_msg.c (scard.ko); this file moves the messages over the bulk
  * endpoints and turns NotifySlotChange interrupts into card events.
  *
- * Exchanges: CCID allows commands to different slots to overlap, up to
- * bMaxCCIDBusySlots, but this driver keeps one bulk exchange in flight
- * per device (io_mutex, shared by all slots). bSeq grows by one per
- * command and is checked on every answer; stale answers are dropped.
- * The bulk URBs are the driver's own, so that disconnect can poison them
- * and an exchange in progress ends at once with -ENODEV.
+ * Exchanges: one command at a time per slot, and commands to different
+ * slots overlap up to bMaxCCIDBusySlots (ccid_lock(); with 1 they
+ * queue). bSeq grows by one per command, across slots, and is checked
+ * on every answer; stale answers are dropped. The slots share the bulk
+ * endpoints: one task at a time sends, one reads, and the reader hands
+ * each answer to the slot that bSlot names (ccid_receive()), so a slot's
+ * long exchange does not hold up another's. The bulk URBs are the
+ * driver's own, so that disconnect can poison them and an exchange in
+ * progress ends at once with -ENODEV.
  *
- * Waits: every sleep is killable (the wait for io_mutex interruptible)
+ * Waits: every sleep is killable (the wait for a slot interruptible)
  * and lasts at most CCID_SLEEP_MS, well below the hung-task detector's
  * 120 s; the wait for an answer restarts with each time extension, for
  * as long as the reader asks. They all sleep on one wait queue, woken by
- * the URB completions, ops->cancel, system sleep, suspend and
- * disconnect. A timeout, a fatal signal, the core cancelling (close()
- * of the file whose asynchronous TRANSMIT runs) or the system going to
- * sleep aborts the command on the reader (CCID 5.3.1) within
- * CCID_ABORT_MS, so the operation ends within a second; the reader stays
- * in step, since a late answer has an old bSeq. The waits cannot be
- * freezable: they hold the core's reader lock and io_mutex. See
- * Documentation/scard/ccid.rst.
+ * the URB completions, the release of a slot or an endpoint, ops->cancel,
+ * system sleep, suspend and disconnect. A timeout, a fatal signal, the
+ * core cancelling (close() of the file whose asynchronous TRANSMIT runs)
+ * or the system going to sleep aborts the command on the reader (CCID
+ * 5.3.1) within CCID_ABORT_MS, so the operation ends within a second;
+ * the reader stays in step, since a late answer has an old bSeq. The
+ * waits cannot be freezable: they hold the core's reader lock and a
+ * slot. See Documentation/scard/ccid.rst.
  *
  * Models: drivers/usb/class/cdc-wdm.c, cdc-acm.c, usb-skeleton.c.
  */
@@ -100,6 +103,19 @@ struct ccid_dev;
  * @index: bSlot
  * @registered: scard_reader_register() succeeded
  * @timeout_ms: XfrBlock timeout under the parameters in force
+ * @out_buf: where the slot's commands are built, @ccid->max_msg bytes:
+ *	the slot's own when several slots may be busy at once, else the
+ *	device's (@ccid->out_buf)
+ * @locked: a task runs commands on the slot (under @ccid->lock); see
+ *	ccid_lock()
+ * @expecting: a command of the slot waits for its answer, which the
+ *	task reading bulk IN hands to it (under @ccid->lock)
+ * @in_taken: the slot took the answer that in_buf holds for it (under
+ *	@ccid->lock): the next ccid_receive() frees in_buf, not before
+ * @abort_pending: an exchange cut by suspend left a command to abort
+ *	(written and read by the task that has the slot @locked, or while
+ *	the device is reset and no slot is)
+ * @abort_seq: its bSeq
  */
 struct ccid_slot {
 	struct ccid_dev *ccid;
@@ -107,6 +123,12 @@ struct ccid_slot {
 	u8 index;
 	bool registered;
 	unsigned int timeout_ms;
+	u8 *out_buf;
+	bool locked;
+	bool expecting;
+	bool in_taken;
+	bool abort_pending;
+	u8 abort_seq;
 };
 
 /**
@@ -115,36 +137,44 @@ struct ccid_slot {
  * @intf: the CCID interface
  * @desc: its class descriptor
  * @nslots: number of slots driven (at most CCID_MAX_SLOTS)
+ * @max_busy: slots that may have a command in progress at once:
+ *	bMaxCCIDBusySlots, at least 1 and at most @nslots
  * @max_msg: largest bulk message, header included
  * @quirks: CCID_QUIRK_*
  * @data_rates: the data rates GET_DATA_RATES listed (bps), or none
  * @n_data_rates: entries in @data_rates
  * @clocks: the clocks GET_CLOCK_FREQUENCIES listed (kHz), or none
  * @n_clocks: entries in @clocks
- * @io_mutex: one bulk exchange at a time; protects everything below up to
- *	@in_pipe. Taken with ccid_lock(), released with ccid_unlock().
- * @seq: bSeq of the next command
- * @abort_pending: an exchange cut by suspend left a command to abort
- * @abort_slot: its bSlot
- * @abort_seq: its bSeq
- * @out_buf: bulk OUT buffer, @max_msg bytes
- * @in_buf: bulk IN buffer, @max_msg bytes
- * @out_urb: bulk OUT URB
- * @in_urb: bulk IN URB
+ * @seq: bSeq of the next command, for every slot
+ * @out_buf: bulk OUT buffer, @max_msg bytes (the slots' when only one
+ *	may be busy at a time)
+ * @in_buf: bulk IN buffer, @max_msg bytes: the message just read, for
+ *	@in_owner once it is handed over
+ * @out_urb: bulk OUT URB, used by the task that has @out_busy
+ * @in_urb: bulk IN URB, used by the task that has @in_reading
  * @out_done: @out_urb completed (set with release semantics)
  * @in_done: @in_urb completed (set with release semantics)
+ * @in_flight: @in_urb was submitted and its completion is not taken yet;
+ *	a reader that gives up leaves it running for the next one, so that
+ *	no message is cut in half (owned by the task that has @in_reading)
  * @out_pipe: bulk OUT pipe
  * @in_pipe: bulk IN pipe
  * @wait: every wait of the driver: woken by the bulk completions, by the
- *	release of @io_mutex, by ops->cancel and by every change of the flags
- *	below
+ *	release of a slot, of the bulk endpoints or of @in_buf, by
+ *	ops->cancel and by every change of the flags below
  * @int_urb: interrupt IN URB (NotifySlotChange), NULL without endpoint
  * @int_buf: its buffer
  * @int_work: resubmits @int_urb after an error (clears a halt first)
  * @poll_work: polls the slots when there is no interrupt endpoint
  * @rescan_work: asks every slot for its status and reports presence
  * @pm_nb: system sleep notifier
- * @lock: protects the flags below (any context)
+ * @lock: protects the flags below and the slots' @locked and @expecting
+ *	(any context)
+ * @busy: slots @locked, at most @max_busy
+ * @out_busy: a task sends on bulk OUT
+ * @in_reading: a task reads bulk IN
+ * @in_owner: the slot whose answer @in_buf holds, until it is done with
+ *	it; no task reads bulk IN meanwhile
  * @disconnected: the interface is going away
  * @stopped: suspended or being reset: no interrupt URB, no new I/O
  * @sleeping: the system is going to sleep (from PM_*_PREPARE to
@@ -159,6 +189,7 @@ struct ccid_dev {
 	struct usb_interface *intf;
 	struct scard_ccid_desc desc;
 	unsigned int nslots;
+	unsigned int max_busy;
 	size_t max_msg;
 	unsigned long quirks;
 	u32 data_rates[SCARD_MAX_DATA_RATES];
@@ -166,17 +197,14 @@ struct ccid_dev {
 	u32 clocks[SCARD_MAX_CLOCKS];
 	unsigned int n_clocks;
 
-	struct mutex io_mutex;		/* one exchange at a time */
-	u8 seq;
-	bool abort_pending;
-	u8 abort_slot;
-	u8 abort_seq;
+	atomic_t seq;
 	u8 *out_buf;
 	u8 *in_buf;
 	struct urb *out_urb;
 	struct urb *in_urb;
 	bool out_done;
 	bool in_done;
+	bool in_flight;
 	unsigned int out_pipe;
 	unsigned int in_pipe;
 
@@ -189,6 +217,10 @@ struct ccid_dev {
 	struct notifier_block pm_nb;
 
 	spinlock_t lock;		/* the flags below */
+	unsigned int busy;
+	bool out_busy;
+	bool in_reading;
+	struct ccid_slot *in_owner;
 	bool disconnected;
 	bool stopped;
 	bool sleeping;
@@ -202,6 +234,12 @@ struct ccid_dev {
 static struct device *ccid_dev(struct ccid_dev *ccid)
 {
 	return &ccid->intf->dev;
+}
+
+/* bSeq for the next command, whichever slot it is for. */
+static u8 ccid_seq(struct ccid_dev *ccid)
+{
+	return (u8)atomic_fetch_inc(&ccid->seq);
 }
 
 static bool ccid_gone(struct ccid_dev *ccid)
@@ -258,64 +296,86 @@ static void ccid_bulk_complete(struct urb *urb)
 	struct ccid_dev *ccid = urb->context;
 	bool *done = urb == ccid->in_urb ? &ccid->in_done : &ccid->out_done;
 
-	/* Pairs with ccid_wait_over(): the waiter then reads the URB. */
+	/* Pairs with ccid_flag_set(): the waiter then reads the URB. */
 	smp_store_release(done, true);
 	wake_up_all(&ccid->wait);
 }
 
-/* The condition of ccid_wait(); *@stop is set to the reason to stop. */
-static bool ccid_wait_over(struct ccid_dev *ccid, struct scard_reader *rdr,
-			   bool *done, bool abort, int *stop)
+/* What ccid_wait() waits for; may claim what it tests for the caller. */
+typedef bool (*ccid_ready_t)(struct ccid_dev *ccid, void *arg);
+
+/* For ccid_wait(): has the URB whose done flag @arg is completed? */
+static bool ccid_flag_set(struct ccid_dev *ccid, void *arg)
 {
 	/* Acquire: pairs with the release in ccid_bulk_complete(). */
-	if (smp_load_acquire(done))
-		return true;
-	*stop = abort ? ccid_dev_stop(ccid, false) :
-			ccid_stop_reason(ccid, rdr);
-	return *stop;
+	return smp_load_acquire((bool *)arg);
 }
 
 /*
- * Wait until *@done or @deadline, in killable sleeps of at most
- * CCID_SLEEP_MS, ending early for ccid_stop_reason(). The Abort sequence
- * (@abort) sleeps uninterruptibly, since the fatal signal that may have
- * led to it is still pending; only the device going away or being
- * suspended ends it early, and its deadline is short.
+ * The condition of ccid_wait(): ready, or a reason to stop (set in
+ * *@stop). The result is kept in *@over too, since the wait_event macros
+ * evaluate it again when the sleep times out.
+ */
+static bool ccid_wait_over(struct ccid_dev *ccid, struct scard_reader *rdr,
+			   ccid_ready_t ready, void *arg, bool abort,
+			   int *stop, bool *over)
+{
+	if (ready(ccid, arg)) {
+		*stop = 0;
+		*over = true;
+	} else {
+		*stop = abort ? ccid_dev_stop(ccid, false) :
+				ccid_stop_reason(ccid, rdr);
+		*over = *stop;
+	}
+	return *over;
+}
+
+/*
+ * Wait until @ready(@ccid, @arg) or @deadline, in killable sleeps of at
+ * most CCID_SLEEP_MS, ending early for ccid_stop_reason(). @ready is
+ * evaluated until it is true, and once true it is not evaluated again,
+ * so it may claim something for the caller. The Abort sequence (@abort)
+ * sleeps uninterruptibly, since the fatal signal that may have led to it
+ * is still pending; only the device going away or being suspended ends
+ * it early, and its deadline is short.
  *
- * Return: 0 once *@done, -ETIMEDOUT, or the reason to stop.
+ * Return: 0 once ready, -ETIMEDOUT, or the reason to stop.
  */
 static int ccid_wait(struct ccid_dev *ccid, struct scard_reader *rdr,
-		     bool *done, unsigned long deadline, bool abort)
+		     ccid_ready_t ready, void *arg, unsigned long deadline,
+		     bool abort)
 {
+	bool over = false;
 	int stop = 0;
 	long left;
 
-	/* Acquire: pairs with the release in ccid_bulk_complete(). */
-	while (!smp_load_acquire(done)) {
+	for (;;) {
 		left = (long)(deadline - jiffies);
+		/* What came by the deadline counts. */
 		if (left <= 0)
-			return -ETIMEDOUT;
+			return ready(ccid, arg) ? 0 : -ETIMEDOUT;
 		left = min_t(long, left, msecs_to_jiffies(CCID_SLEEP_MS));
 		if (abort) {
 			wait_event_timeout(ccid->wait,
-					   ccid_wait_over(ccid, rdr, done, true,
-							  &stop),
+					   ccid_wait_over(ccid, rdr, ready, arg,
+							  true, &stop, &over),
 					   left);
 		} else if (wait_event_killable_timeout(ccid->wait,
 						       ccid_wait_over(ccid, rdr,
-								      done,
+								      ready, arg,
 								      false,
-								      &stop),
+								      &stop,
+								      &over),
 						       left) < 0) {
 			return -EINTR;
 		}
-		if (stop)
+		/* Ready (stop 0), or the reason to stop. */
+		if (over)
 			return stop;
 	}
-	return 0;
 }
 
-/* The errno for a bulk URB that completed with a non-zero status. */
 /*
  * An unplugged device fails the transfer, or cuts a message short, before
  * the hub driver has seen it go: give disconnect a moment to tell.
@@ -337,6 +397,7 @@ static bool ccid_truncated(const u8 *buf, size_t len, size_t max)
 	return dlen <= max - CCID_HDR_SIZE && CCID_HDR_SIZE + dlen > len;
 }
 
+/* The errno for a bulk URB that completed with a non-zero status. */
 static int ccid_urb_error(struct ccid_dev *ccid, struct urb *urb)
 {
 	int ret;
@@ -364,50 +425,300 @@ static int ccid_urb_error(struct ccid_dev *ccid, struct urb *urb)
 	}
 }
 
+/* For ccid_wait(): claim bulk OUT, if no other slot is sending. */
+static bool ccid_claim_out(struct ccid_dev *ccid, void *arg)
+{
+	unsigned long flags;
+	bool got;
+
+	spin_lock_irqsave(&ccid->lock, flags);
+	got = !ccid->out_busy;
+	ccid->out_busy = true;
+	spin_unlock_irqrestore(&ccid->lock, flags);
+	return got;
+}
+
+static void ccid_release_out(struct ccid_dev *ccid)
+{
+	spin_lock_irq(&ccid->lock);
+	ccid->out_busy = false;
+	spin_unlock_irq(&ccid->lock);
+	wake_up_all(&ccid->wait);
+}
+
 /*
- * Submit @urb (one of the bulk URBs) and wait for it until @deadline, as
- * ccid_wait() does. An URB still running when the wait gives up is
- * killed; if it completed meanwhile after all, that counts.
+ * Send the @len-byte command in @s's out_buf on bulk OUT, once no other
+ * slot is sending, by @deadline; waits as ccid_wait() does. The URB is
+ * killed when the wait gives up (if it completed meanwhile after all,
+ * that counts).
  *
  * Return: 0, -ETIMEDOUT, the reason to stop, or the transfer's errno.
  */
-static int ccid_urb(struct ccid_dev *ccid, struct scard_reader *rdr,
-		    struct urb *urb, unsigned long deadline, bool abort)
+static int ccid_send(struct ccid_slot *s, struct scard_reader *rdr,
+		     size_t len, unsigned long deadline, bool abort)
 {
-	bool *done = urb == ccid->in_urb ? &ccid->in_done : &ccid->out_done;
+	struct ccid_dev *ccid = s->ccid;
+	struct urb *urb = ccid->out_urb;
 	int ret;
 
-	WRITE_ONCE(*done, false);
-	ret = usb_submit_urb(urb, GFP_KERNEL);
-	if (ret == -EPERM || ret == -ENODEV)
-		/* Poisoned by disconnect, suspend or reset. */
-		return ccid_dev_stop(ccid, false) ?: -ENODEV;
+	ret = ccid_wait(ccid, rdr, ccid_claim_out, NULL, deadline, abort);
 	if (ret)
 		return ret;
 
-	ret = ccid_wait(ccid, rdr, done, deadline, abort);
+	/* Never URB_ZERO_PACKET: QEMU would STALL the empty "message". */
+	urb->transfer_buffer = s->out_buf;
+	urb->transfer_buffer_length = len;
+	WRITE_ONCE(ccid->out_done, false);
+	ret = usb_submit_urb(urb, GFP_KERNEL);
+	if (ret == -EPERM || ret == -ENODEV) {
+		/* Poisoned by disconnect, suspend or reset. */
+		ret = ccid_dev_stop(ccid, false) ?: -ENODEV;
+		goto out;
+	}
+	if (ret)
+		goto out;
+
+	ret = ccid_wait(ccid, rdr, ccid_flag_set, &ccid->out_done, deadline,
+			abort);
 	if (ret) {
 		usb_kill_urb(urb);
-		if (urb->status)
-			return ccid_gone(ccid) ? -ENODEV : ret;
+		if (urb->status) {
+			ret = ccid_gone(ccid) ? -ENODEV : ret;
+			goto out;
+		}
+	}
+	ret = urb->status ? ccid_urb_error(ccid, urb) : 0;
+out:
+	ccid_release_out(ccid);
+	return ret;
+}
+
+/*
+ * Answers come on one bulk IN endpoint for every slot. One task at a
+ * time reads it (in_reading), and only while in_buf is free: the message
+ * read goes to the slot that bSlot names if it expects an answer, which
+ * takes it from in_buf and frees in_buf once done with it. So with
+ * several slots busy, whichever waits reads for all, and each still
+ * checks its own answers (ccid_transact()).
+ */
+
+/*
+ * @s is done with the answer in in_buf, if it has one: one it took
+ * (@all false: ccid_receive() looks for the next), or any (@all: the
+ * command is over, what came for it is stale).
+ */
+static void ccid_release_in(struct ccid_slot *s, bool all)
+{
+	struct ccid_dev *ccid = s->ccid;
+	bool woke;
+
+	spin_lock_irq(&ccid->lock);
+	woke = ccid->in_owner == s && (all || s->in_taken);
+	if (woke)
+		ccid->in_owner = NULL;
+	s->in_taken = false;
+	spin_unlock_irq(&ccid->lock);
+	if (woke)
+		wake_up_all(&ccid->wait);
+}
+
+/* Take the answer handed to @s, if there is one: *@len bytes in in_buf. */
+static bool ccid_take_in(struct ccid_slot *s, size_t *len)
+{
+	struct ccid_dev *ccid = s->ccid;
+	bool got;
+
+	spin_lock_irq(&ccid->lock);
+	got = ccid->in_owner == s;
+	if (got) {
+		s->in_taken = true;
+		/* Set before the reader's ccid_hand_over(). */
+		*len = ccid->in_urb->actual_length;
+	}
+	spin_unlock_irq(&ccid->lock);
+	return got;
+}
+
+/* @s expects (@on) an answer, or no longer. */
+static void ccid_expect(struct ccid_slot *s, bool on)
+{
+	struct ccid_dev *ccid = s->ccid;
+
+	spin_lock_irq(&ccid->lock);
+	s->expecting = on;
+	spin_unlock_irq(&ccid->lock);
+}
+
+/*
+ * For ccid_wait(): may slot @arg go on? Yes once in_buf holds an answer
+ * for it, or when it may read bulk IN itself: nobody reads it and in_buf
+ * is free, which claims the reading for it.
+ */
+static bool ccid_in_turn(struct ccid_dev *ccid, void *arg)
+{
+	struct ccid_slot *s = arg;
+	unsigned long flags;
+	bool go;
+
+	spin_lock_irqsave(&ccid->lock, flags);
+	go = ccid->in_owner == s;
+	if (!go && !ccid->in_reading && !ccid->in_owner) {
+		ccid->in_reading = true;
+		go = true;
+	}
+	spin_unlock_irqrestore(&ccid->lock, flags);
+	return go;
+}
+
+/*
+ * Read one message from bulk IN into in_buf, for whichever slot (the
+ * reading claimed): submit in_urb, unless the one that an earlier reader
+ * left running is still in flight, and wait for it until @deadline. A
+ * reader that gives up leaves in_urb in flight for the next one.
+ *
+ * Return: 0 with the message in in_buf, in_urb->actual_length bytes; or
+ * -ETIMEDOUT, the reason to stop, or the transfer's errno.
+ */
+static int ccid_read_in(struct ccid_dev *ccid, struct scard_reader *rdr,
+			unsigned long deadline, bool abort)
+{
+	struct urb *urb = ccid->in_urb;
+	bool retried = false;
+	int ret;
+
+again:
+	if (!ccid->in_flight) {
+		WRITE_ONCE(ccid->in_done, false);
+		ret = usb_submit_urb(urb, GFP_KERNEL);
+		if (ret == -EPERM || ret == -ENODEV)
+			/* Poisoned by disconnect, suspend or reset. */
+			return ccid_dev_stop(ccid, false) ?: -ENODEV;
+		if (ret)
+			return ret;
+		ccid->in_flight = true;
+	}
+	ret = ccid_wait(ccid, rdr, ccid_flag_set, &ccid->in_done, deadline,
+			abort);
+	if (ret)
+		return ret;
+	ccid->in_flight = false;
+	/*
+	 * Only a suspend or a reset kills in_urb (usb_poison_urb()); once
+	 * the device is back, the URB it left behind is read again.
+	 */
+	if (urb->status == -ENOENT && !retried && !ccid_dev_stop(ccid, false)) {
+		retried = true;
+		goto again;
 	}
 	return urb->status ? ccid_urb_error(ccid, urb) : 0;
 }
 
 /*
- * Abort the command @slot/@seq (CCID 5.3.1): the class request ABORT,
+ * Hand the message in in_buf over: to the slot that bSlot names when it
+ * expects an answer; to @self when that is @self, or when the message
+ * names no slot of ours (its checks refuse it). A message for a slot that
+ * expects nothing (an aborted command's late answer) is dropped.
+ *
+ * Return: 0 when @self or another slot got it, -EAGAIN when dropped.
+ */
+static int ccid_hand_over(struct ccid_dev *ccid, struct ccid_slot *self,
+			  size_t len)
+{
+	struct ccid_slot *to = self;
+	u8 idx = 0;
+
+	spin_lock_irq(&ccid->lock);
+	if (len >= CCID_HDR_SIZE) {
+		idx = ccid->in_buf[5];
+		if (idx < ccid->nslots && idx != self->index) {
+			to = &ccid->slots[idx];
+			if (!to->expecting)
+				to = NULL;
+		}
+	}
+	ccid->in_owner = to;
+	spin_unlock_irq(&ccid->lock);
+	if (!to)
+		dev_dbg_ratelimited(ccid_dev(ccid),
+				    "dropped answer for idle slot %u\n", idx);
+	return to ? 0 : -EAGAIN;
+}
+
+/*
+ * The next message from bulk IN for @s, once the one before (if any) is
+ * done with: read by @s itself or by another slot's reader, until
+ * @deadline. Empty messages (QEMU on xHCI: the ZLP after a 64-multiple
+ * answer) and messages for idle slots count in *@zlp and *@stale.
+ *
+ * Return: 0 with the message in in_buf (*@len bytes), owned by @s until
+ * ccid_release_in(); or an errno.
+ */
+static int ccid_receive(struct ccid_slot *s, struct scard_reader *rdr,
+			unsigned long deadline, bool abort, size_t *len,
+			unsigned int *zlp, unsigned int *stale)
+{
+	struct ccid_dev *ccid = s->ccid;
+	int ret;
+
+	ccid_release_in(s, false);
+	for (;;) {
+		ret = ccid_wait(ccid, rdr, ccid_in_turn, s, deadline, abort);
+		if (ret)
+			return ret;
+		if (ccid_take_in(s, len))
+			return 0;
+
+		ret = ccid_read_in(ccid, rdr, deadline, abort);
+		*len = ccid->in_urb->actual_length;
+		if (ret == -EPIPE) {
+			usb_clear_halt(ccid->udev, ccid->in_pipe);
+			ret = -EIO;
+		} else if (!ret && !*len) {
+			ret = ++*zlp > CCID_MAX_ZLP ? -EPROTO : -EAGAIN;
+		} else if (!ret && ccid_truncated(ccid->in_buf, *len,
+						  ccid->max_msg) &&
+			   ccid_unplugged(ccid)) {
+			/*
+			 * A message cut short: what an unplug in the middle
+			 * of the bulk IN leaves. The caller hears ENODEV,
+			 * not a protocol error, when the device is indeed
+			 * going.
+			 */
+			ret = -ENODEV;
+		} else if (!ret) {
+			ret = ccid_hand_over(ccid, s, *len);
+			if (ret && ++*stale > CCID_MAX_STALE)
+				ret = -EPROTO;
+		}
+		spin_lock_irq(&ccid->lock);
+		ccid->in_reading = false;
+		spin_unlock_irq(&ccid->lock);
+		wake_up_all(&ccid->wait);
+		/* Ours: taken now, whatever the deadline says. */
+		if (!ret && ccid_take_in(s, len))
+			return 0;
+		if (ret && ret != -EAGAIN)
+			return ret;
+	}
+}
+
+/*
+ * Abort the command @s/@seq (CCID 5.3.1): the class request ABORT,
  * then PC_to_RDR_Abort with the same bSlot/bSeq, then read until its
  * SlotStatus, skipping the aborted command's own late answer (which has
  * the same bSeq). All of it within CCID_ABORT_MS whatever the reader
  * does, and even with a fatal signal pending. QEMU STALLs the control
  * request and fails the bulk Abort as not supported; both are fine.
+ * Caller has the slot locked.
  */
-static void ccid_abort(struct ccid_dev *ccid, u8 slot, u8 seq)
+static void ccid_abort(struct ccid_slot *s, u8 seq)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(CCID_ABORT_MS);
+	struct ccid_dev *ccid = s->ccid;
+	unsigned int i, zlp = 0, stale = 0;
 	struct scard_ccid_resp resp;
-	unsigned int i;
-	int len, ret;
+	size_t len;
+	int ret;
 
 	if (ccid_dev_stop(ccid, false))
 		return;
@@ -415,50 +726,53 @@ static void ccid_abort(struct ccid_dev *ccid, u8 slot, u8 seq)
 	ret = usb_control_msg(ccid->udev, usb_sndctrlpipe(ccid->udev, 0),
 			      CCID_REQ_ABORT,
 			      USB_DIR_OUT | USB_TYPE_CLASS | USB_RECIP_INTERFACE,
-			      seq << 8 | slot,
+			      seq << 8 | s->index,
 			      ccid->intf->cur_altsetting->desc.bInterfaceNumber,
 			      NULL, 0, CCID_ABORT_CTRL_MS);
 	if (ret < 0)
 		dev_dbg(ccid_dev(ccid), "control ABORT: %d\n", ret);
 
-	len = scard_ccid_build_abort(ccid->out_buf, ccid->max_msg, slot, seq);
-	if (len < 0)
+	ret = scard_ccid_build_abort(s->out_buf, ccid->max_msg, s->index, seq);
+	if (ret < 0)
 		return;
-	ccid->out_urb->transfer_buffer_length = len;
-	if (ccid_urb(ccid, NULL, ccid->out_urb, deadline, true))
-		return;
+	ccid_release_in(s, true);
+	ccid_expect(s, true);
+	if (ccid_send(s, NULL, ret, deadline, true))
+		goto out;
 
 	for (i = 0; i < CCID_MAX_STALE; i++) {
-		if (ccid_urb(ccid, NULL, ccid->in_urb, deadline, true))
-			return;
-		if (!ccid->in_urb->actual_length)
-			continue;
-		ret = scard_ccid_parse_response(&resp, ccid->in_buf,
-						ccid->in_urb->actual_length,
-						CCID_PC_TO_RDR_ABORT, slot, seq);
+		if (ccid_receive(s, NULL, deadline, true, &len, &zlp, &stale))
+			break;
+		ret = scard_ccid_parse_response(&resp, ccid->in_buf, len,
+						CCID_PC_TO_RDR_ABORT, s->index,
+						seq);
 		/* The late answer to the aborted command has our bSeq too. */
 		if (ret != -EPROTO && ret != -EAGAIN && ret != -EINPROGRESS)
-			return;
+			break;
 	}
+out:
+	ccid_expect(s, false);
+	ccid_release_in(s, true);
 }
 
 /*
- * The command @slot/@seq was cut short, for @reason: abort it on the
- * reader now, or if the device is suspended or being reset, before the
- * next command once it is back. Caller holds io_mutex.
+ * The command @s/@seq was cut short, for @reason: abort it on the reader
+ * now, or if the device is suspended or being reset, before the slot's
+ * next command once it is back. Caller has the slot locked.
  *
  * Return: -ENODEV once the device is going away, else @reason.
  */
-static int ccid_cut(struct ccid_dev *ccid, u8 slot, u8 seq, int reason)
+static int ccid_cut(struct ccid_slot *s, u8 seq, int reason)
 {
+	struct ccid_dev *ccid = s->ccid;
+
 	switch (ccid_dev_stop(ccid, false)) {
 	case 0:
-		ccid_abort(ccid, slot, seq);
+		ccid_abort(s, seq);
 		break;
 	case -ECANCELED:
-		ccid->abort_pending = true;
-		ccid->abort_slot = slot;
-		ccid->abort_seq = seq;
+		s->abort_pending = true;
+		s->abort_seq = seq;
 		break;
 	default:
 		break;
@@ -467,48 +781,50 @@ static int ccid_cut(struct ccid_dev *ccid, u8 slot, u8 seq, int reason)
 }
 
 /* Wake QEMU's emulated card up (CCID_QUIRK_LOST_WAKEUP): an empty XfrBlock. */
-static int ccid_kick(struct ccid_dev *ccid, struct scard_reader *rdr, u8 slot)
+static int ccid_kick(struct ccid_slot *s, struct scard_reader *rdr)
 {
 	int len;
 
-	dev_dbg_ratelimited(ccid_dev(ccid), "no answer yet, kicking\n");
-	len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg, slot,
-					 ccid->seq++, 0, CCID_CHAIN_NONE, NULL,
-					 0);
+	dev_dbg_ratelimited(ccid_dev(s->ccid), "no answer yet, kicking\n");
+	len = scard_ccid_build_xfr_block(s->out_buf, s->ccid->max_msg,
+					 s->index, ccid_seq(s->ccid), 0,
+					 CCID_CHAIN_NONE, NULL, 0);
 	if (len < 0)
 		return len;
-	ccid->out_urb->transfer_buffer_length = len;
-	return ccid_urb(ccid, rdr, ccid->out_urb,
-			jiffies + msecs_to_jiffies(CCID_OUT_TIMEOUT_MS), false);
+	return ccid_send(s, rdr, len,
+			 jiffies + msecs_to_jiffies(CCID_OUT_TIMEOUT_MS), false);
 }
 
 /*
- * Send the @len-byte command in out_buf and wait up to @timeout_ms for
- * its answer, which is validated into @resp (pointing into in_buf). Each
- * time extension restarts the wait, multiplied by its bError, however
- * many come. On a timeout, a fatal signal or a cancel the command is
- * aborted (ccid_cut()). @rdr is the reader the command is for, NULL for
- * the driver's own commands. Caller holds io_mutex.
+ * Send the @len-byte command in @s's out_buf and wait up to @timeout_ms
+ * for its answer, which is validated into @resp (pointing into in_buf,
+ * which @s owns until its next command or ccid_unlock()). Each time
+ * extension restarts the wait, multiplied by its bError, however many
+ * come. On a timeout, a fatal signal or a cancel the command is aborted
+ * (ccid_cut()). @rdr is the reader the command is for, NULL for the
+ * driver's own commands. Caller has the slot locked.
  */
-static int ccid_transact(struct ccid_dev *ccid, struct scard_reader *rdr,
+static int ccid_transact(struct ccid_slot *s, struct scard_reader *rdr,
 			 size_t len, unsigned int timeout_ms,
 			 struct scard_ccid_resp *resp)
 {
-	u8 req = ccid->out_buf[0], slot = ccid->out_buf[5];
-	u8 seq = ccid->out_buf[6];
+	struct ccid_dev *ccid = s->ccid;
+	u8 req = s->out_buf[0], seq = s->out_buf[6];
 	unsigned int stale = 0, zlp = 0;
 	unsigned long deadline, kick;
+	size_t got;
 	int ret;
 
-	lockdep_assert_held(&ccid->io_mutex);
-
-	/* Never URB_ZERO_PACKET: QEMU would STALL the empty "message". */
-	ccid->out_urb->transfer_buffer_length = len;
-	ret = ccid_urb(ccid, rdr, ccid->out_urb,
-		       jiffies + msecs_to_jiffies(CCID_OUT_TIMEOUT_MS), false);
-	if (ret == -EINTR || ret == -ECANCELED)
+	/* Expecting before the command goes: another slot may read for us. */
+	ccid_release_in(s, true);
+	ccid_expect(s, true);
+	ret = ccid_send(s, rdr, len,
+			jiffies + msecs_to_jiffies(CCID_OUT_TIMEOUT_MS), false);
+	if (ret == -EINTR || ret == -ECANCELED) {
 		/* A part of the command may have gone out. */
-		return ccid_cut(ccid, slot, seq, ret);
+		ccid_expect(s, false);
+		return ccid_cut(s, seq, ret);
+	}
 	if (ret) {
 		if (ret == -EPIPE) {
 			usb_clear_halt(ccid->udev, ccid->out_pipe);
@@ -518,7 +834,7 @@ static int ccid_transact(struct ccid_dev *ccid, struct scard_reader *rdr,
 			dev_warn_ratelimited(ccid_dev(ccid),
 					     "command %02x: bulk OUT failed: %d\n",
 					     req, ret);
-		return ret;
+		goto out;
 	}
 
 	deadline = jiffies + msecs_to_jiffies(timeout_ms);
@@ -527,15 +843,15 @@ static int ccid_transact(struct ccid_dev *ccid, struct scard_reader *rdr,
 	    req != CCID_PC_TO_RDR_XFR_BLOCK || time_after(kick, deadline))
 		kick = 0;
 	for (;;) {
-		ret = ccid_urb(ccid, rdr, ccid->in_urb, kick ? kick : deadline,
-			       false);
+		ret = ccid_receive(s, rdr, kick ? kick : deadline, false, &got,
+				   &zlp, &stale);
 		if (ret == -ETIMEDOUT && kick) {
 			kick = 0;
-			ret = ccid_kick(ccid, rdr, slot);
+			ret = ccid_kick(s, rdr);
 			if (ret == -EINTR || ret == -ECANCELED)
-				return ccid_cut(ccid, slot, seq, ret);
+				break;
 			if (ret)
-				return ret;
+				goto out;
 			continue;
 		}
 		if (ret == -ETIMEDOUT)
@@ -543,40 +859,21 @@ static int ccid_transact(struct ccid_dev *ccid, struct scard_reader *rdr,
 					    "command %02x seq %u: timeout\n",
 					    req, seq);
 		if (ret == -ETIMEDOUT || ret == -EINTR || ret == -ECANCELED)
-			return ccid_cut(ccid, slot, seq, ret);
-		if (ret == -EPIPE) {
-			usb_clear_halt(ccid->udev, ccid->in_pipe);
-			return -EIO;
-		}
+			break;
 		if (ret)
-			return ret;
+			goto out;
 
-		/* QEMU on xHCI: the ZLP after a 64-multiple answer. */
-		if (!ccid->in_urb->actual_length) {
-			if (++zlp > CCID_MAX_ZLP)
-				return -EPROTO;
-			continue;
-		}
-
-		/*
-		 * A message cut short: what an unplug in the middle of the
-		 * bulk IN leaves. The caller hears ENODEV, not a protocol
-		 * error, when the device is indeed going.
-		 */
-		if (ccid_truncated(ccid->in_buf, ccid->in_urb->actual_length,
-				   ccid->max_msg) && ccid_unplugged(ccid))
-			return -ENODEV;
-
-		ret = scard_ccid_parse_response(resp, ccid->in_buf,
-						ccid->in_urb->actual_length,
-						req, slot, seq);
+		ret = scard_ccid_parse_response(resp, ccid->in_buf, got, req,
+						s->index, seq);
 		switch (ret) {
 		case -EAGAIN:
 			dev_dbg_ratelimited(ccid_dev(ccid),
 					    "dropped answer with seq %u, want %u\n",
 					    resp->seq, seq);
-			if (++stale > CCID_MAX_STALE)
-				return -EPROTO;
+			if (++stale > CCID_MAX_STALE) {
+				ret = -EPROTO;
+				goto out;
+			}
 			continue;
 		case -EINPROGRESS:
 			/*
@@ -593,57 +890,77 @@ static int ccid_transact(struct ccid_dev *ccid, struct scard_reader *rdr,
 			dev_warn_ratelimited(ccid_dev(ccid),
 					     "command %02x: bad answer %*ph\n",
 					     req,
-					     (int)min_t(u32, CCID_HDR_SIZE,
-							ccid->in_urb->actual_length),
+					     (int)min_t(size_t, CCID_HDR_SIZE, got),
 					     ccid->in_buf);
-			return ret;
+			goto out;
 		default:
-			return ret;
+			goto out;
 		}
 	}
-}
-
-/* One attempt at io_mutex for ccid_lock(): 0, -EAGAIN or why not. */
-static int ccid_try_lock(struct ccid_dev *ccid, struct scard_reader *rdr)
-{
-	int ret;
-
-	if (rdr && scard_reader_cancelled(rdr))
-		return -ECANCELED;
-	if (!mutex_trylock(&ccid->io_mutex))
-		return ccid_gone(ccid) ? -ENODEV : -EAGAIN;
-	ret = ccid_dev_stop(ccid, !!rdr);
-	if (!ret)
-		return 0;
-	/* Whoever clears the flag wakes us. */
-	mutex_unlock(&ccid->io_mutex);
-	/*
-	 * Asleep: a reader operation waits; the driver's own work gives up
-	 * while the device is suspended, and resume schedules it again.
-	 */
-	return ret == -ECANCELED && rdr ? -EAGAIN : ret;
+	/* Timed out, interrupted or cancelled: abort the command. */
+	ccid_expect(s, false);
+	return ccid_cut(s, seq, ret);
+out:
+	ccid_expect(s, false);
+	return ret;
 }
 
 /*
- * Take io_mutex for an operation on @rdr, or with @rdr NULL for the
- * driver's own work. Waits interruptibly for another slot's exchange and,
- * for @rdr, while the device or the system sleeps, until resume (a user
- * task that the freezer wakes meanwhile gets -EINTR, like any interrupted
- * blocking call); ends when the core cancels. The driver's own work
- * gives up (-ECANCELED) while the device is suspended. Then aborts a
- * command left over from an exchange cut by suspend. Release with
- * ccid_unlock().
+ * One attempt at @s for ccid_lock(): the slot, and one of the device's
+ * max_busy places. Return: 0, -EAGAIN or why not.
+ */
+static int ccid_try_lock(struct ccid_slot *s, struct scard_reader *rdr)
+{
+	struct ccid_dev *ccid = s->ccid;
+	unsigned long flags;
+	int ret = 0;
+
+	if (rdr && scard_reader_cancelled(rdr))
+		return -ECANCELED;
+	/*
+	 * One check under the lock, no claim to undo: a wake-up from here
+	 * would end the caller's own sleep at once. Asleep: a reader
+	 * operation waits (whoever clears the flag wakes it); the driver's
+	 * own work gives up while the device is suspended, and resume
+	 * schedules it again.
+	 */
+	spin_lock_irqsave(&ccid->lock, flags);
+	if (ccid->disconnected)
+		ret = -ENODEV;
+	else if (ccid->stopped || (rdr && ccid->sleeping))
+		ret = rdr ? -EAGAIN : -ECANCELED;
+	else if (s->locked || ccid->busy >= ccid->max_busy)
+		ret = -EAGAIN;
+	if (!ret) {
+		s->locked = true;
+		ccid->busy++;
+	}
+	spin_unlock_irqrestore(&ccid->lock, flags);
+	return ret;
+}
+
+/*
+ * Take slot @s for an operation on @rdr, or with @rdr NULL for the
+ * driver's own work: one command at a time per slot, and at most
+ * max_busy slots of the device at once (bMaxCCIDBusySlots; with 1,
+ * commands to different slots queue). Waits interruptibly for the slot
+ * or a place and, for @rdr, while the device or the system sleeps, until
+ * resume; ends when the core cancels. The driver's own work gives up
+ * (-ECANCELED) while the device is suspended. Then aborts a command left
+ * over from an exchange cut by suspend (a user task that the freezer
+ * wakes meanwhile gets -EINTR, like any interrupted blocking call).
+ * Release with ccid_unlock().
  *
  * Return: 0, -EINTR, -ECANCELED or -ENODEV.
  */
-static int ccid_lock(struct ccid_dev *ccid, struct scard_reader *rdr)
+static int ccid_lock(struct ccid_slot *s, struct scard_reader *rdr)
 {
 	long left;
 	int ret;
 
 	do {
-		left = wait_event_interruptible_timeout(ccid->wait,
-							(ret = ccid_try_lock(ccid, rdr)) != -EAGAIN,
+		left = wait_event_interruptible_timeout(s->ccid->wait,
+							(ret = ccid_try_lock(s, rdr)) != -EAGAIN,
 							msecs_to_jiffies(CCID_SLEEP_MS));
 		if (left < 0)
 			return -EINTR;
@@ -651,18 +968,31 @@ static int ccid_lock(struct ccid_dev *ccid, struct scard_reader *rdr)
 	if (ret)
 		return ret;
 
-	if (ccid->abort_pending) {
-		ccid->abort_pending = false;
-		ccid_abort(ccid, ccid->abort_slot, ccid->abort_seq);
+	if (s->abort_pending) {
+		s->abort_pending = false;
+		ccid_abort(s, s->abort_seq);
 	}
 	return 0;
 }
 
-static void ccid_unlock(struct ccid_dev *ccid)
+/* Release @s; @used: counts as use of the reader (autosuspend delay). */
+static void __ccid_unlock(struct ccid_slot *s, bool used)
 {
-	usb_mark_last_busy(ccid->udev);
-	mutex_unlock(&ccid->io_mutex);
+	struct ccid_dev *ccid = s->ccid;
+
+	if (used)
+		usb_mark_last_busy(ccid->udev);
+	ccid_release_in(s, true);
+	spin_lock_irq(&ccid->lock);
+	s->locked = false;
+	ccid->busy--;
+	spin_unlock_irq(&ccid->lock);
 	wake_up_all(&ccid->wait);
+}
+
+static void ccid_unlock(struct ccid_slot *s)
+{
+	__ccid_unlock(s, true);
 }
 
 static int ccid_get_slot_status(struct ccid_slot *s, struct scard_reader *rdr,
@@ -671,11 +1001,11 @@ static int ccid_get_slot_status(struct ccid_slot *s, struct scard_reader *rdr,
 	struct ccid_dev *ccid = s->ccid;
 	int len;
 
-	len = scard_ccid_build_get_slot_status(ccid->out_buf, ccid->max_msg,
-					       s->index, ccid->seq++);
+	len = scard_ccid_build_get_slot_status(s->out_buf, ccid->max_msg,
+					       s->index, ccid_seq(ccid));
 	if (len < 0)
 		return len;
-	return ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, resp);
+	return ccid_transact(s, rdr, len, CCID_CMD_TIMEOUT_MS, resp);
 }
 
 static int ccid_power_off(struct ccid_slot *s, struct scard_reader *rdr)
@@ -684,11 +1014,11 @@ static int ccid_power_off(struct ccid_slot *s, struct scard_reader *rdr)
 	struct scard_ccid_resp resp;
 	int len, ret;
 
-	len = scard_ccid_build_icc_power_off(ccid->out_buf, ccid->max_msg,
-					     s->index, ccid->seq++);
+	len = scard_ccid_build_icc_power_off(s->out_buf, ccid->max_msg,
+					     s->index, ccid_seq(ccid));
 	if (len < 0)
 		return len;
-	ret = ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
+	ret = ccid_transact(s, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
 	if (!ret && resp.icc_status == CCID_ICC_ABSENT)
 		ret = -ENOMEDIUM;
 	return ret;
@@ -702,16 +1032,16 @@ static int ccid_power_on(struct ccid_slot *s, u8 *atr, size_t *atr_len)
 	int len, ret;
 
 	for (;;) {
-		len = scard_ccid_build_icc_power_on(ccid->out_buf,
+		len = scard_ccid_build_icc_power_on(s->out_buf,
 						    ccid->max_msg, s->index,
-						    ccid->seq++, select);
+						    ccid_seq(ccid), select);
 		if (len < 0)
 			return len;
 		/*
 		 * On failure QEMU 7.2 still sends an ATR (maybe stale): only
 		 * the status counts.
 		 */
-		ret = ccid_transact(ccid, s->rdr, len, CCID_POWER_TIMEOUT_MS,
+		ret = ccid_transact(s, s->rdr, len, CCID_POWER_TIMEOUT_MS,
 				    &resp);
 		/* bError 7: bPowerSelect refused; try 5 V explicitly. */
 		if (ret == -EINVAL && resp.error == 7 &&
@@ -741,10 +1071,9 @@ static int ccid_power(struct scard_reader *rdr, u32 action, u8 *atr,
 		      size_t *atr_len)
 {
 	struct ccid_slot *s = scard_reader_get_drvdata(rdr);
-	struct ccid_dev *ccid = s->ccid;
 	int ret;
 
-	ret = ccid_lock(ccid, rdr);
+	ret = ccid_lock(s, rdr);
 	if (ret)
 		return ret;
 
@@ -767,7 +1096,7 @@ static int ccid_power(struct scard_reader *rdr, u32 action, u8 *atr,
 		break;
 	}
 
-	ccid_unlock(ccid);
+	ccid_unlock(s);
 	return ret;
 }
 
@@ -797,11 +1126,11 @@ static int ccid_set_data_rate(struct ccid_slot *s, struct scard_reader *rdr,
 				     div_u64((u64)clk * 1000 * d, f));
 	if (!rate)
 		return 0;
-	len = scard_ccid_build_set_data_rate(ccid->out_buf, ccid->max_msg,
-					     s->index, ccid->seq++, clk, rate);
+	len = scard_ccid_build_set_data_rate(s->out_buf, ccid->max_msg,
+					     s->index, ccid_seq(ccid), clk, rate);
 	if (len < 0)
 		return len;
-	ret = ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
+	ret = ccid_transact(s, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
 	if (ret == -EOPNOTSUPP || ret == -EINVAL) {
 		/* Not every reader has it, or takes our values: try anyway. */
 		dev_dbg(ccid_dev(ccid), "slot %u: SetDataRate refused: %d\n",
@@ -824,18 +1153,18 @@ static int ccid_set_params(struct scard_reader *rdr,
 	unsigned int wait;
 	int len, ret;
 
-	ret = ccid_lock(ccid, rdr);
+	ret = ccid_lock(s, rdr);
 	if (ret)
 		return ret;
 
-	len = scard_ccid_build_set_parameters(ccid->out_buf, ccid->max_msg,
-					      s->index, ccid->seq++, params,
+	len = scard_ccid_build_set_parameters(s->out_buf, ccid->max_msg,
+					      s->index, ccid_seq(ccid), params,
 					      rdr->atr.inverse);
 	if (len < 0) {
 		ret = len;
 		goto out;
 	}
-	ret = ccid_transact(ccid, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
+	ret = ccid_transact(s, rdr, len, CCID_CMD_TIMEOUT_MS, &resp);
 	/* A reader that configures itself from the ATR may refuse. */
 	if (ret == -EOPNOTSUPP &&
 	    (ccid->desc.features & (CCID_FEAT_AUTO_CONF_ATR |
@@ -855,7 +1184,7 @@ static int ccid_set_params(struct scard_reader *rdr,
 	s->timeout_ms = clamp_t(unsigned int, 2 * wait + 1000,
 				ccid_xfr_timeout(), CCID_MAX_WAIT_MS);
 out:
-	ccid_unlock(ccid);
+	ccid_unlock(s);
 	return ret;
 }
 
@@ -893,12 +1222,12 @@ static int ccid_xfr_response(struct ccid_slot *s, struct scard_ccid_resp *resp,
 		if (got > CCID_MAX_DATA ||
 		    (!resp->data_len && ++empty > CCID_MAX_STALE))
 			return -EPROTO;
-		len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
-						 s->index, ccid->seq++, 0,
+		len = scard_ccid_build_xfr_block(s->out_buf, ccid->max_msg,
+						 s->index, ccid_seq(ccid), 0,
 						 CCID_CHAIN_EMPTY, NULL, 0);
 		if (len < 0)
 			return len;
-		ret = ccid_transact(ccid, s->rdr, len, timeout_ms, resp);
+		ret = ccid_transact(s, s->rdr, len, timeout_ms, resp);
 		if (ret)
 			return ret;
 	}
@@ -928,12 +1257,12 @@ static int ccid_xfr_command(struct ccid_slot *s, const u8 *tx, size_t tx_len,
 			chain = !off ? CCID_CHAIN_BEGIN :
 				off + n < tx_len ? CCID_CHAIN_CONTINUE :
 				CCID_CHAIN_END;
-		len = scard_ccid_build_xfr_block(ccid->out_buf, ccid->max_msg,
-						 s->index, ccid->seq++, bwi,
+		len = scard_ccid_build_xfr_block(s->out_buf, ccid->max_msg,
+						 s->index, ccid_seq(ccid), bwi,
 						 chain, tx + off, n);
 		if (len < 0)
 			return len;
-		ret = ccid_transact(ccid, s->rdr, len, timeout_ms, resp);
+		ret = ccid_transact(s, s->rdr, len, timeout_ms, resp);
 		if (!ret)
 			ret = scard_ccid_icc_active(resp);
 		if (ret)
@@ -973,14 +1302,14 @@ static int ccid_xfr(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 		}
 	}
 
-	ret = ccid_lock(ccid, rdr);
+	ret = ccid_lock(s, rdr);
 	if (ret)
 		return ret;
 	ret = ccid_xfr_command(s, tx, tx_len, bwi, timeout_ms, &resp);
 	if (!ret)
 		ret = ccid_xfr_response(s, &resp, timeout_ms, rx, rx_size,
 					rx_len);
-	ccid_unlock(ccid);
+	ccid_unlock(s);
 	return ret;
 }
 
@@ -996,23 +1325,23 @@ static int ccid_escape(struct scard_reader *rdr, const u8 *tx, size_t tx_len,
 	if (tx_len > ccid->max_msg - CCID_HDR_SIZE)
 		return -EMSGSIZE;
 
-	ret = ccid_lock(ccid, rdr);
+	ret = ccid_lock(s, rdr);
 	if (ret)
 		return ret;
 
-	len = scard_ccid_build_escape(ccid->out_buf, ccid->max_msg, s->index,
-				      ccid->seq++, tx, tx_len);
+	len = scard_ccid_build_escape(s->out_buf, ccid->max_msg, s->index,
+				      ccid_seq(ccid), tx, tx_len);
 	if (len < 0) {
 		ret = len;
 		goto out;
 	}
-	ret = ccid_transact(ccid, rdr, len, ccid_xfr_timeout(), &resp);
+	ret = ccid_transact(s, rdr, len, ccid_xfr_timeout(), &resp);
 	if (ret)
 		goto out;
 	/* On -EOVERFLOW too: the size needed. */
 	ret = scard_ccid_copy_data(&resp, rx, rx_size, rx_len);
 out:
-	ccid_unlock(ccid);
+	ccid_unlock(s);
 	return ret;
 }
 
@@ -1038,18 +1367,18 @@ static int ccid_secure(struct scard_reader *rdr, const struct scard_pin_op *op,
 		     s->timeout_ms;
 	timeout_ms = min_t(unsigned int, timeout_ms, CCID_MAX_WAIT_MS);
 
-	ret = ccid_lock(ccid, rdr);
+	ret = ccid_lock(s, rdr);
 	if (ret)
 		return ret;
-	seq = ccid->seq++;
-	len = scard_ccid_build_secure(ccid->out_buf, ccid->max_msg, s->index,
+	seq = ccid_seq(ccid);
+	len = scard_ccid_build_secure(s->out_buf, ccid->max_msg, s->index,
 				      seq, op);
 	if (len < 0) {
 		ret = len;
 		goto out;
 	}
 	memset(&resp, 0, sizeof(resp));
-	ret = ccid_transact(ccid, rdr, len, timeout_ms, &resp);
+	ret = ccid_transact(s, rdr, len, timeout_ms, &resp);
 	/* The reader's own answer to this command, not a stale one. */
 	if ((ret == -ECANCELED || ret == -ETIMEDOUT) && resp.seq == seq &&
 	    scard_ccid_pin_sw(&resp, sw)) {
@@ -1063,7 +1392,7 @@ static int ccid_secure(struct scard_reader *rdr, const struct scard_pin_op *op,
 		ret = ccid_xfr_response(s, &resp, s->timeout_ms, rx, rx_size,
 					rx_len);
 out:
-	ccid_unlock(ccid);
+	ccid_unlock(s);
 	return ret;
 }
 
@@ -1139,7 +1468,7 @@ static void ccid_rescan(struct ccid_dev *ccid, bool power_off)
 		struct ccid_slot *s = &ccid->slots[i];
 
 		/* Gives up while the device is suspended. */
-		if (ccid_lock(ccid, NULL))
+		if (ccid_lock(s, NULL))
 			return;
 		ret = ccid_get_slot_status(s, NULL, &resp);
 		present = !ret && resp.icc_status != CCID_ICC_ABSENT;
@@ -1154,7 +1483,7 @@ static void ccid_rescan(struct ccid_dev *ccid, bool power_off)
 			scard_reader_card_unpowered(s->rdr);
 		if (!ret)
 			scard_reader_card_event(s->rdr, present);
-		ccid_unlock(ccid);
+		ccid_unlock(s);
 
 		if (ret && ret != -ENODEV)
 			dev_warn_ratelimited(ccid_dev(ccid),
@@ -1210,23 +1539,26 @@ static void ccid_poll_work(struct work_struct *work)
 
 	/*
 	 * No autopm reference: a poll must not keep the reader awake, and
-	 * an autosuspend that comes while it holds io_mutex is refused and
+	 * an autosuspend that comes while it holds a slot is refused and
 	 * tried again (ccid_suspend()); the suspend cancels the polling.
 	 */
 	for (i = 0; i < ccid->nslots; i++) {
-		/* Skip a round rather than queue behind a long exchange. */
-		if (!mutex_trylock(&ccid->io_mutex))
+		struct ccid_slot *s = &ccid->slots[i];
+
+		/* Skip a busy slot rather than queue behind its exchange. */
+		ret = ccid_try_lock(s, NULL);
+		if (ret == -EAGAIN)
+			continue;
+		if (ret)
 			break;
-		ret = ccid_dev_stop(ccid, false) ?:
-		      ccid_get_slot_status(&ccid->slots[i], NULL, &resp);
+		ret = ccid_get_slot_status(s, NULL, &resp);
 		/*
-		 * Not ccid_unlock(): a poll is no use of the reader, it must
-		 * not hold off an autosuspend.
+		 * Not counted as a use: a poll must not hold off an
+		 * autosuspend.
 		 */
-		mutex_unlock(&ccid->io_mutex);
-		wake_up_all(&ccid->wait);
+		__ccid_unlock(s, false);
 		if (!ret)
-			scard_reader_card_event(ccid->slots[i].rdr,
+			scard_reader_card_event(s->rdr,
 						resp.icc_status != CCID_ICC_ABSENT);
 	}
 
@@ -1538,8 +1870,11 @@ static void ccid_free(struct ccid_dev *ccid)
 {
 	unsigned int i;
 
-	for (i = 0; i < ccid->nslots; i++)
+	for (i = 0; i < ccid->nslots; i++) {
 		scard_reader_put(ccid->slots[i].rdr);
+		if (ccid->slots[i].out_buf != ccid->out_buf)
+			kfree(ccid->slots[i].out_buf);
+	}
 	usb_free_urb(ccid->int_urb);
 	usb_free_urb(ccid->in_urb);
 	usb_free_urb(ccid->out_urb);
@@ -1606,6 +1941,7 @@ static int ccid_alloc_io(struct ccid_dev *ccid,
 {
 	struct usb_device *udev = ccid->udev;
 	size_t int_len;
+	unsigned int i;
 
 	ccid->out_buf = kmalloc(ccid->max_msg, GFP_KERNEL);
 	ccid->in_buf = kmalloc(ccid->max_msg, GFP_KERNEL);
@@ -1614,6 +1950,14 @@ static int ccid_alloc_io(struct ccid_dev *ccid,
 	if (!ccid->out_buf || !ccid->in_buf || !ccid->out_urb ||
 	    !ccid->in_urb)
 		return -ENOMEM;
+	/* Slots busy at once build their commands at the same time. */
+	for (i = 0; i < ccid->nslots; i++) {
+		ccid->slots[i].out_buf = ccid->max_busy > 1 ?
+					 kmalloc(ccid->max_msg, GFP_KERNEL) :
+					 ccid->out_buf;
+		if (!ccid->slots[i].out_buf)
+			return -ENOMEM;
+	}
 
 	ccid->out_pipe = usb_sndbulkpipe(udev, usb_endpoint_num(bulk_out));
 	ccid->in_pipe = usb_rcvbulkpipe(udev, usb_endpoint_num(bulk_in));
@@ -1788,7 +2132,6 @@ static int ccid_probe(struct usb_interface *intf,
 		return -ENOMEM;
 	ccid->udev = udev;
 	ccid->intf = intf;
-	mutex_init(&ccid->io_mutex);
 	spin_lock_init(&ccid->lock);
 	init_waitqueue_head(&ccid->wait);
 	ccid->pm_nb.notifier_call = ccid_pm_notify;
@@ -1837,6 +2180,8 @@ static int ccid_probe(struct usb_interface *intf,
 
 	ccid->max_msg = clamp_t(size_t, ccid->desc.max_msg_len, CCID_MIN_MSG,
 				CCID_MAX_MSG);
+	ccid->max_busy = clamp_t(unsigned int, ccid->desc.max_busy_slots, 1,
+				 ccid->nslots);
 	ccid->quirks = ccid_quirks_of(udev);
 	if (ccid->quirks & CCID_QUIRK_NO_INTERRUPT)
 		int_in = NULL;
@@ -1939,21 +2284,28 @@ static void ccid_disconnect(struct usb_interface *intf)
 }
 
 /*
- * Stop the device's I/O without waiting for io_mutex, whose holder may
- * be in the middle of an exchange: flag the device stopped, so that the
- * exchange ends at once with -ECANCELED (its command is aborted once the
- * device is back) and new ones wait; kill the bulk URBs and keep them
- * from being submitted again; stop the event sources.
+ * Stop the device's I/O without waiting for the exchanges in progress:
+ * flag the device stopped (if @auto_only, only while no slot is busy),
+ * so that an exchange ends at once with -ECANCELED (its command is
+ * aborted once the device is back) and new ones wait; kill the bulk URBs
+ * and keep them from being submitted again; stop the event sources.
+ *
+ * Return: 0, or -EBUSY when @auto_only and a slot is busy.
  */
-static void ccid_stop_io(struct ccid_dev *ccid)
+static int ccid_stop_io(struct ccid_dev *ccid, bool auto_only)
 {
 	spin_lock_irq(&ccid->lock);
+	if (auto_only && ccid->busy) {
+		spin_unlock_irq(&ccid->lock);
+		return -EBUSY;
+	}
 	ccid->stopped = true;
 	spin_unlock_irq(&ccid->lock);
 	wake_up_all(&ccid->wait);
 	usb_poison_urb(ccid->out_urb);
 	usb_poison_urb(ccid->in_urb);
 	ccid_stop_events(ccid, false);
+	return 0;
 }
 
 static int ccid_restart(struct ccid_dev *ccid, bool lost)
@@ -1985,11 +2337,8 @@ static int ccid_suspend(struct usb_interface *intf, pm_message_t message)
 {
 	struct ccid_dev *ccid = usb_get_intfdata(intf);
 
-	/* An autosuspend waits for the exchange in progress; sleep does not. */
-	if (PMSG_IS_AUTO(message) && mutex_is_locked(&ccid->io_mutex))
-		return -EBUSY;
-	ccid_stop_io(ccid);
-	return 0;
+	/* An autosuspend waits for the exchanges in progress; sleep does not. */
+	return ccid_stop_io(ccid, PMSG_IS_AUTO(message));
 }
 
 static int ccid_resume(struct usb_interface *intf)
@@ -2002,26 +2351,38 @@ static int ccid_reset_resume(struct usb_interface *intf)
 	return ccid_restart(usb_get_intfdata(intf), true);
 }
 
+/* No slot busy? For pre_reset's wait. */
+static bool ccid_idle(struct ccid_dev *ccid)
+{
+	bool idle;
+
+	spin_lock_irq(&ccid->lock);
+	idle = !ccid->busy;
+	spin_unlock_irq(&ccid->lock);
+	return idle;
+}
+
 static int ccid_pre_reset(struct usb_interface *intf)
 {
 	struct ccid_dev *ccid = usb_get_intfdata(intf);
 
-	ccid_stop_io(ccid);
+	ccid_stop_io(ccid, false);
 	/*
-	 * Held across the reset; ccid_post_reset() releases it. Its holder
-	 * gives up at once now that the device is stopped.
+	 * The exchanges in progress give up at once now that the device is
+	 * stopped, and no new one starts until ccid_post_reset().
 	 */
-	mutex_lock(&ccid->io_mutex);
+	wait_event(ccid->wait, ccid_idle(ccid));
 	return 0;
 }
 
 static int ccid_post_reset(struct usb_interface *intf)
 {
 	struct ccid_dev *ccid = usb_get_intfdata(intf);
+	unsigned int i;
 
-	/* The reset ended whatever the reader was doing. */
-	ccid->abort_pending = false;
-	ccid_unlock(ccid);
+	/* The reset ended whatever the reader was doing. No slot is busy. */
+	for (i = 0; i < ccid->nslots; i++)
+		ccid->slots[i].abort_pending = false;
 	return ccid_restart(ccid, true);
 }
 

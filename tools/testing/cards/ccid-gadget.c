@@ -14,7 +14,7 @@
  *               [--max-msg N] [--rates BPS,...] [--clocks KHZ,...]
  *               [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX]
  *               [--pin-pad N] [--lcd XXYY] [--pin KEYS]
- *               [--suspend-power-off 1] [--ext-card 1]
+ *               [--suspend-power-off 1] [--ext-card 1] [--busy-slots N]
  *
  * --mute, --mute-after-ext, --garbage, --late-ms and --unplug-after-ms act
  * only on XfrBlocks whose APDU has INS GADGET_INS_TRIGGER (EA): the tests
@@ -51,7 +51,13 @@
  * that save power that way do. A bus reset after the configuration (the
  * host's usb_reset_device()) is logged as "reset" and deactivates the
  * cards. --ext-card 1 has the card take extended APDUs whatever the level
- * the descriptor says, as firmwares that chain them do.
+ * the descriptor says, as firmwares that chain them do. --busy-slots N
+ * sets bMaxCCIDBusySlots (default 1). With several slots, --late-ms
+ * answers its trigger from another thread, serving the other slots
+ * meanwhile ("answered <slot> <seq>" when it does); a command for a slot
+ * whose answer is pending, or for another while N slots have one pending,
+ * is refused with bError CMD_SLOT_BUSY ("slot busy <slot> <seq>", "too
+ * many busy slots <slot> <seq>").
  *
  * What the reader sees is logged on stdout, one line each: "configured",
  * "xfr <slot> <seq> bwi <bBWI> chain <wLevelParameter>",
@@ -111,7 +117,9 @@ static struct {
 	int ta1;		/* the ATR's TA1, -1: none */
 	int suspend_off;	/* a bus suspend deactivates the cards */
 	int ext_card;		/* extended APDUs at any level (chained) */
-} opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1, .ta1 = -1 };
+	unsigned int busy_slots;	/* bMaxCCIDBusySlots */
+} opt = { .slots = 1, .level = LVL_APDU, .protocols = 1, .mute_ext = -1, .ta1 = -1,
+	.busy_slots = 1 };
 
 struct slot {
 	int present, powered;
@@ -122,6 +130,7 @@ struct slot {
 	struct card_t1 t1;
 	struct card_faults faults;
 	int wtx_asked;		/* the last T=1 answer was S(WTX request) */
+	int busy;		/* a command waits for its answer (late, mute) */
 };
 
 static int fd;
@@ -234,7 +243,7 @@ static void build_cfg(void)
 	p[50] = pinpad_lcd();
 	p[51] = pinpad_lcd() >> 8;
 	p[52] = pinpad_support();
-	p[53] = 1;
+	p[53] = opt.busy_slots;
 	p += 54;
 	memcpy(p, (uint8_t[]){ 7, USB_DT_ENDPOINT, 0x81, 2, 0x00, 0x02, 0 }, 7);
 	memcpy(p + 7, (uint8_t[]){ 7, USB_DT_ENDPOINT, 0x02, 2, 0x00, 0x02, 0 },
@@ -302,9 +311,17 @@ static int ep_write(int ep, const uint8_t *buf, size_t len)
 	return raw_io(USB_RAW_IOCTL_EP_WRITE, p);
 }
 
+/* Late answers (late_thread()) are sent while the bulk thread runs. */
+static pthread_mutex_t send_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int gadget_write(int bulk, const uint8_t *buf, size_t len)
 {
-	return ep_write(bulk ? ep_in : ep_int, buf, len);
+	int ret;
+
+	pthread_mutex_lock(&send_lock);
+	ret = ep_write(bulk ? ep_in : ep_int, buf, len);
+	pthread_mutex_unlock(&send_lock);
+	return ret;
 }
 
 int gadget_halt(int bulk)
@@ -419,11 +436,13 @@ void gadget_send_msg(uint8_t type, uint8_t slot, uint8_t seq, uint8_t status,
 		error = 0xFC;
 		len = 0;
 	}
+	pthread_mutex_lock(&send_lock);
 	gadget_put_hdr(m, type, len, slot, seq, status, error, specific);
 	if (len)
 		memcpy(m + HDR, data, len);
 	if (ep_write(ep_in, m, HDR + len) < 0)
 		gadget_log("bulk IN write failed: %s", strerror(errno));
+	pthread_mutex_unlock(&send_lock);
 }
 
 static size_t make_atr(uint8_t *atr)
@@ -490,12 +509,83 @@ static void send_chained(uint8_t si, uint8_t seq)
 		chain_len = chain_off = 0;
 }
 
+/*
+ * Slots with a late answer pending (several slots: the answer comes from
+ * late_thread() while the others are served). A command for such a slot,
+ * or for another once --busy-slots of them are, is refused with bError
+ * CMD_SLOT_BUSY, as CCID 6.3.1 has a reader do: the log says so.
+ */
+static pthread_mutex_t busy_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int slot_refused(uint8_t type, uint8_t si, uint8_t seq)
+{
+	unsigned int i, n = 0;
+	int busy;
+
+	pthread_mutex_lock(&busy_lock);
+	for (i = 0; i < opt.slots; i++)
+		n += slots[i].busy;
+	busy = slots[si].busy;
+	pthread_mutex_unlock(&busy_lock);
+	if (!busy && n < opt.busy_slots)
+		return 0;
+	gadget_log(busy ? "slot busy %u %u" : "too many busy slots %u %u", si,
+		   seq);
+	gadget_send_msg(type == 0x62 || type == 0x6F ? 0x80 : 0x81, si, seq,
+			0x40 | icc_status(&slots[si]), 0xE0, 0, NULL, 0);
+	return 1;
+}
+
+static void set_busy(uint8_t si, int busy)
+{
+	pthread_mutex_lock(&busy_lock);
+	slots[si].busy = busy;
+	pthread_mutex_unlock(&busy_lock);
+}
+
+struct late {
+	uint8_t si, seq;
+	size_t len;
+	uint8_t data[CARD_MAX_RESP];
+};
+
+static void *late_thread(void *arg)
+{
+	struct late *l = arg;
+
+	gadget_msleep(opt.late_ms);
+	gadget_log("answered %u %u", l->si, l->seq);
+	set_busy(l->si, 0);
+	gadget_send_msg(0x80, l->si, l->seq, 0, 0, 0, l->data, l->len);
+	free(l);
+	return NULL;
+}
+
+/* Answer slot @si's command @seq with @resp in opt.late_ms, meanwhile serving others. */
+static void answer_late(uint8_t si, uint8_t seq, const uint8_t *resp,
+			size_t len)
+{
+	struct late *l = malloc(sizeof(*l));
+	pthread_t t;
+
+	if (!l || len > sizeof(l->data))
+		die("late answer");
+	l->si = si;
+	l->seq = seq;
+	l->len = len;
+	memcpy(l->data, resp, len);
+	set_busy(si, 1);
+	if (pthread_create(&t, NULL, late_thread, l))
+		die("pthread_create");
+	pthread_detach(t);
+}
+
 static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 		   uint16_t level_param, const uint8_t *d, size_t len)
 {
 	static uint8_t resp[CARD_MAX_RESP + 16];
 	struct slot *s = &slots[si];
-	int trigger, late_wtx = 0;
+	int trigger, late_wtx = 0, defer = 0;
 	size_t rlen;
 	unsigned int i;
 
@@ -550,7 +640,11 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 	}
 	if (trigger && opt.late_ms) {
 		gadget_log("late %u %u", si, seq);
-		gadget_msleep(opt.late_ms);
+		/* Several slots: the others are served meanwhile. */
+		if (opt.slots > 1)
+			defer = 1;
+		else
+			gadget_msleep(opt.late_ms);
 	}
 	if (trigger && opt.unplug_ms) {
 		gadget_msleep(opt.unplug_ms);
@@ -578,6 +672,10 @@ static void do_xfr(uint8_t si, uint8_t seq, uint8_t bwi,
 		rlen = card_t0_tpdu(&s->t0, d, len, resp);
 	}
 
+	if (defer) {
+		answer_late(si, seq, resp, rlen);
+		return;
+	}
 	if (late_wtx) {
 		gadget_log("late %u %u", si, seq);
 		gadget_msleep(opt.wtx_late_ms);
@@ -607,6 +705,8 @@ static void handle(const uint8_t *m, size_t len)
 		return;
 	}
 	s = &slots[si];
+	if (type != 0x72 && slot_refused(type, si, seq))
+		return;
 	switch (type) {
 	case 0x62:	/* IccPowerOn */
 		if (!s->present) {
@@ -975,6 +1075,10 @@ static int parse_args(int argc, char **argv)
 			opt.suspend_off = atoi(v);
 		} else if (!strcmp(a, "--remove-after-ms")) {
 			opt.remove_ms = atoi(v);
+		} else if (!strcmp(a, "--busy-slots")) {
+			opt.busy_slots = atoi(v);
+			if (opt.busy_slots < 1 || opt.busy_slots > 255)
+				return -1;
 		} else {
 			return -1;
 		}
@@ -992,7 +1096,7 @@ int main(int argc, char **argv)
 	unsigned int i;
 
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX] [--pin-pad N] [--lcd XXYY] [--pin KEYS] [--suspend-power-off 1] [--ext-card 1]\n");
+		fprintf(stderr, "usage: ccid-gadget [--slots N] [--level tpdu|apdu|ext] [--protocols t0|t1|both] [--time-ext N] [--mute] [--mute-after-ext N] [--garbage seq|short|length|type|slot|status] [--hostile NAME] [--unplug-after-ms N] [--remove-after-ms N] [--chain N] [--zlp yes|no] [--late-ms N] [--late-after-wtx-ms N] [--max-msg N] [--rates BPS,...] [--clocks KHZ,...] [--max-rate BPS] [--no-auto-baud 1] [--ta1 XX] [--pin-pad N] [--lcd XXYY] [--pin KEYS] [--suspend-power-off 1] [--ext-card 1] [--busy-slots N]\n");
 		return 2;
 	}
 	if (!opt.max_msg)

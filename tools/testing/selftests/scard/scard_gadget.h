@@ -164,21 +164,32 @@ static inline int gadget_stop(struct gadget *g)
 	return gadget_wait_gone();
 }
 
-/* Did the gadget log a line starting with (@any: containing) @what? */
-static inline int gadget_log_has(struct gadget *g, const char *what,
-				 int any)
+/*
+ * The number (from 1) of the first line of the gadget's log, from line
+ * @from on, that starts with (@any: contains) @what; 0 when none does.
+ */
+static inline int gadget_log_line(struct gadget *g, const char *what,
+				  int any, int from)
 {
 	char line[256];
 	FILE *f = fopen(g->log, "r");
-	int found = 0;
+	int n = 0, found = 0;
 
 	if (!f)
 		return 0;
 	while (!found && fgets(line, sizeof(line), f))
-		found = any ? !!strstr(line, what) :
-			      !strncmp(line, what, strlen(what));
+		if (++n >= from && (any ? !!strstr(line, what) :
+				    !strncmp(line, what, strlen(what))))
+			found = n;
 	fclose(f);
 	return found;
+}
+
+/* Did the gadget log a line starting with (@any: containing) @what? */
+static inline int gadget_log_has(struct gadget *g, const char *what,
+				 int any)
+{
+	return gadget_log_line(g, what, any, 1) > 0;
 }
 
 static inline int gadget_saw(struct gadget *g, const char *prefix)
