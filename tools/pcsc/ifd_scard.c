@@ -96,6 +96,8 @@ struct ifd_chan {
 	int poll_fd;
 	int stop[2];
 	uint32_t protocol;	/* SCARD_W_PROTOCOL_T0/T1 once selected */
+	/* What IFDHICCPresence() last told pcscd: a card (1) or none (0). */
+	int told_present;
 	unsigned int slots;	/* of the physical reader (sysfs "slots") */
 	unsigned int slot;	/* the slot this Lun is */
 	/* BY_PATH: the path; BY_USB: the interface's sysfs path; else NAME */
@@ -503,7 +505,7 @@ static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 	struct ifd_chan *c = ifd_chan(Lun);
 	struct pollfd p[2];
 	uint32_t state, err;
-	int ret, n = 1;
+	int ret, n = 1, told;
 	char buf[16];
 
 	if (!c)
@@ -515,6 +517,9 @@ static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 		pthread_mutex_unlock(&c->lock);
 	}
 	ret = c->poll_fd >= 0 ? scard_get_state(c->poll_fd, &state) : -ENODEV;
+	pthread_mutex_lock(&c->lock);
+	told = c->told_present;
+	pthread_mutex_unlock(&c->lock);
 	if (!ret && state == SCARD_W_UNKNOWN) {
 		/*
 		 * A reader just registered has not looked at its slot yet:
@@ -522,6 +527,13 @@ static RESPONSECODE ifd_poll(DWORD Lun, int timeout)
 		 */
 		timeout = timeout > 0 && timeout < IFD_UNKNOWN_POLL_MS ?
 			  timeout : IFD_UNKNOWN_POLL_MS;
+	} else if (!ret && (state > SCARD_W_ABSENT) != told) {
+		/*
+		 * Not what pcscd last heard (a reader that came with its
+		 * card between pcscd's IFDHICCPresence() and this call):
+		 * waiting for the next change would hide this one.
+		 */
+		return IFD_SUCCESS;
 	} else if (!ret) {
 		ret = state == SCARD_W_ABSENT ? scard_is_present(c->poll_fd) :
 						scard_is_absent(c->poll_fd);
@@ -915,6 +927,8 @@ RESPONSECODE IFDHICCPresence(DWORD Lun)
 			ifd_found(c, c->fd);
 	}
 	ret = c->fd >= 0 ? scard_get_state(c->fd, &state) : -ENODEV;
+	if (!ret || ret == -ENODEV)
+		c->told_present = !ret && state > SCARD_W_ABSENT;
 	ifd_put(c, ret);
 	if (ret && ret != -ENODEV)
 		return ifd_rc(ret);

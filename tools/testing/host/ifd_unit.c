@@ -5,17 +5,24 @@
  * refuses and accepts (Documentation/scard/pcsc.rst, "Hotplug"), a
  * reader.conf.d entry whose reader is absent (listed without a card, every
  * card operation IFD_NO_SUCH_DEVICE), the polling thread's function while
- * the reader is absent and its stop, channels closed. One line per test:
- * "PASS <name>" or "FAIL <name>: <why>"; exit 1 if anything failed.
+ * the reader is absent and its stop, channels closed. With --vproxy (in
+ * the VM, as root, scard_vproxy loaded) a reader that comes with its card
+ * between pcscd's IFDHICCPresence() and its call of the polling function:
+ * that call returns at once, so pcscd asks again and sees the card. One
+ * line per test: "PASS <name>" or "FAIL <name>: <why>"; exit 1 if
+ * anything failed.
  *
- *   ifd_unit PATH/libifd_scard.so
+ *   ifd_unit PATH/libifd_scard.so [--vproxy]
  */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ifdhandler.h>
+
+#include "vproxy.h"
 
 typedef RESPONSECODE (*create_fn)(DWORD, LPSTR);
 typedef RESPONSECODE (*lun_fn)(DWORD);
@@ -143,12 +150,86 @@ static void test_absent(const char *devname)
 	group = "";
 }
 
+/* Wait up to 10 s for /dev/scard@index's state to read @want. */
+static int wait_state(unsigned int index, const char *want)
+{
+	char path[64], buf[32] = "";
+	double end = now() + 10;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/scard/scard%u/state", index);
+	while (now() < end) {
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(buf, sizeof(buf), f))
+				buf[0] = 0;
+			fclose(f);
+			buf[strcspn(buf, "\n")] = 0;
+			if (!strcmp(buf, want))
+				return 0;
+		}
+		usleep(20000);
+	}
+	return -1;
+}
+
+/*
+ * pcscd's polling thread asks IFDHICCPresence() (no reader yet: no
+ * card), then calls the polling function; the reader came in between,
+ * its card in. The polling function must not wait for that card's
+ * removal, which would keep pcscd from ever seeing it: it returns at
+ * once, and IFDHICCPresence() then says present.
+ */
+static void test_late_vproxy(void)
+{
+	const DWORD lun = 0x30000;
+	struct scard_vproxy_new_dev nd = {
+		.level = SCARD_VPROXY_LEVEL_APDU,
+		.protocols = SCARD_PROTOCOL_T0,
+		.name = "ifd-unit-late",
+	};
+	poll_fn poll_cb = NULL;
+	DWORD len = sizeof(poll_cb);
+	double t;
+	int fd;
+
+	group = "late vproxy reader: ";
+	EXPECT("entry accepted before the reader exists",
+	       create(lun, "scard:vproxy=ifd-unit-late") == IFD_SUCCESS);
+	EXPECT("no card while there is no reader",
+	       presence(lun) == IFD_ICC_NOT_PRESENT);
+	get_caps(lun, TAG_IFD_POLLING_THREAD_WITH_TIMEOUT, &len,
+		 (PUCHAR)&poll_cb);
+	fd = scard_vproxy_create(&nd, &nd);
+	EXPECT("reader created with its card",
+	       fd >= 0 && !scard_vproxy_card_event(fd, 1) &&
+	       !wait_state(nd.index, "present"));
+	if (fd >= 0 && poll_cb) {
+		t = now();
+		EXPECT("the polling function returns at once for a card pcscd has not seen",
+		       poll_cb(lun, 5000) == IFD_SUCCESS && now() - t < 2.0);
+		EXPECT("then IFDHICCPresence() says present",
+		       presence(lun) == IFD_ICC_PRESENT);
+		scard_vproxy_card_event(fd, 0);
+		EXPECT("card removed", !wait_state(nd.index, "absent"));
+		t = now();
+		EXPECT("the removal: the polling function returns at once",
+		       poll_cb(lun, 5000) == IFD_SUCCESS && now() - t < 2.0);
+		EXPECT("then no card", presence(lun) == IFD_ICC_NOT_PRESENT);
+	}
+	if (fd >= 0)
+		close(fd);
+	EXPECT("close the channel", close_chan(lun) == IFD_SUCCESS);
+	group = "";
+}
+
 int main(int argc, char **argv)
 {
+	int vproxy = argc == 3 && !strcmp(argv[2], "--vproxy");
 	void *h;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: ifd_unit LIBIFD\n");
+	if (argc != 2 && !vproxy) {
+		fprintf(stderr, "usage: ifd_unit LIBIFD [--vproxy]\n");
 		return 2;
 	}
 	h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -171,9 +252,13 @@ int main(int argc, char **argv)
 	       !dlsym(h, "ifd_poll"));
 	if (!create || !close_chan || !presence || !get_caps || !power || !xmit)
 		return 1;
-	test_refused();
-	test_absent("scard:vproxy=ifd-unit-absent");
-	test_absent("scard:tty=ttyifdunit");
+	if (vproxy) {
+		test_late_vproxy();
+	} else {
+		test_refused();
+		test_absent("scard:vproxy=ifd-unit-absent");
+		test_absent("scard:tty=ttyifdunit");
+	}
 	dlclose(h);
 	return failed;
 }

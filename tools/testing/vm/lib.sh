@@ -89,7 +89,7 @@ build_tools() { # build_dir stage log
 		systemd-sysusers --root="$stage/root" >>"$log" 2>&1 || return 1
 	fi
 	# the IFD handler and its PC/SC test client (scenario pcsc-ifd)
-	for p in libifd_scard.so pcsc-check pyscard-check; do
+	for p in libifd_scard.so pcsc-check pyscard-check ifd-unit; do
 		if [ -f "$bdir/tools/pcsc/$p" ]; then cp "$bdir/tools/pcsc/$p" "$stage/bin/"; fi
 	done
 	# scripted cards and the vicc bridge (tools/testing/cards)
