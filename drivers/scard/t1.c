@@ -585,6 +585,22 @@ static int scard_t1_run(struct scard_t1_xchg *x)
 	}
 }
 
+/* A new exchange on @t1, its blocks through @xfer(@ctx), for @apdu. */
+static struct scard_t1_xchg *scard_t1_xchg_alloc(struct scard_t1 *t1,
+						 scard_t1_block_fn xfer,
+						 void *ctx, const u8 *apdu)
+{
+	struct scard_t1_xchg *x = kzalloc(sizeof(*x), GFP_KERNEL);
+
+	if (x) {
+		x->t1 = t1;
+		x->xfer = xfer;
+		x->ctx = ctx;
+		x->apdu = apdu;
+	}
+	return x;
+}
+
 /**
  * scard_t1_prepare() - bring the T=1 state in step for a block sent elsewhere
  * @t1: the T=1 state
@@ -610,13 +626,9 @@ int scard_t1_prepare(struct scard_t1 *t1, scard_t1_block_fn xfer, void *ctx)
 		return -EPROTO;
 	if (!t1->resynch_first)
 		return 0;
-	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	x = scard_t1_xchg_alloc(t1, xfer, ctx, &none);
 	if (!x)
 		return -ENOMEM;
-	x->t1 = t1;
-	x->xfer = xfer;
-	x->ctx = ctx;
-	x->apdu = &none;
 	ret = scard_t1_resynch(x);
 	if (!ret)
 		t1->resynch_first = false;
@@ -662,13 +674,9 @@ int scard_t1_transceive(struct scard_t1 *t1, scard_t1_block_fn xfer,
 	if (t1->broken)
 		return -EPROTO;
 
-	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	x = scard_t1_xchg_alloc(t1, xfer, ctx, apdu);
 	if (!x)
 		return -ENOMEM;
-	x->t1 = t1;
-	x->xfer = xfer;
-	x->ctx = ctx;
-	x->apdu = apdu;
 	x->apdu_len = apdu_len;
 	x->resp = resp;
 	x->resp_size = resp_size;

@@ -152,6 +152,27 @@ static inline int gadget_start(struct gadget *g, int n,
 	}
 }
 
+/*
+ * gadget_start() with the module parameter quirks set to @quirks for the
+ * gadget's probe only: put back before returning, so that later readers
+ * are not affected. Returns 0 or -1.
+ */
+static inline int gadget_start_quirks(struct gadget *g, int n,
+				      const char *const *args,
+				      const char *quirks)
+{
+	char saved[256] = "";
+	int ret;
+
+	if (read_line(QUIRKS_PARAM, saved, sizeof(saved)) ||
+	    write_str(QUIRKS_PARAM, quirks))
+		return -1;
+	ret = gadget_start(g, n, args);
+	if (write_str(QUIRKS_PARAM, saved[0] ? saved : "\n"))
+		ret = -1;
+	return ret;
+}
+
 /* Stop the gadget (a USB disconnect) and wait for its readers to go. */
 static inline int gadget_stop(struct gadget *g)
 {

@@ -869,7 +869,7 @@ TEST_F(gadget, quirk_ext_apdu_level)
 {
 	static const char *const args[] = { "--level", "apdu", "--ext-card",
 					    "1", NULL };
-	char saved[256] = "", buf[128] = "";
+	char buf[128] = "";
 
 	ASSERT_EQ(0, gadget_start(&self->g, 1, args));
 	self->fd = open_specific(self->g.dev[0]);
@@ -878,13 +878,8 @@ TEST_F(gadget, quirk_ext_apdu_level)
 	EXPECT_EQ(0, gadget_finish(&self->g, self->fd, ""));
 	self->fd = -1;
 
-	ASSERT_EQ(0, read_line(QUIRKS_PARAM, saved, sizeof(saved)));
-	ASSERT_EQ(0, write_str(QUIRKS_PARAM, "1209:0001:ext_apdu"));
-	if (gadget_start(&self->g, 1, args)) {
-		write_str(QUIRKS_PARAM, saved[0] ? saved : "\n");
-		ASSERT_TRUE(0) TH_LOG("gadget did not start");
-	}
-	ASSERT_EQ(0, write_str(QUIRKS_PARAM, saved[0] ? saved : "\n"));
+	ASSERT_EQ(0, gadget_start_quirks(&self->g, 1, args,
+					 "1209:0001:ext_apdu"));
 	ASSERT_EQ(0, gadget_quirks(&self->g, buf, sizeof(buf)));
 	EXPECT_STREQ("ext_apdu", buf);
 	self->fd = open_specific(self->g.dev[0]);
@@ -900,15 +895,10 @@ TEST_F(gadget, quirk_ext_apdu_level)
 TEST_F(gadget, autosuspend_polled_reader)
 {
 	static const char *const args[] = { NULL };
-	char saved[256] = "", buf[32] = "";
+	char buf[32] = "";
 
-	ASSERT_EQ(0, read_line(QUIRKS_PARAM, saved, sizeof(saved)));
-	ASSERT_EQ(0, write_str(QUIRKS_PARAM, "1209:0001:no_interrupt"));
-	if (gadget_start(&self->g, 1, args)) {
-		write_str(QUIRKS_PARAM, saved[0] ? saved : "\n");
-		ASSERT_TRUE(0) TH_LOG("gadget did not start");
-	}
-	ASSERT_EQ(0, write_str(QUIRKS_PARAM, saved[0] ? saved : "\n"));
+	ASSERT_EQ(0, gadget_start_quirks(&self->g, 1, args,
+					 "1209:0001:no_interrupt"));
 	/* Longer than the polling period. */
 	ASSERT_EQ(0, usb_power(&self->g, "autosuspend_delay_ms", NULL, 0,
 			       "1500"));
@@ -942,19 +932,12 @@ TEST_F(gadget, quirks_param_applied)
 	static const char *const args[] = { "--level", "ext", "--max-msg",
 					    "65554", "--remove-after-ms",
 					    "3000", NULL };
-	char saved[256] = "", buf[128] = "";
+	char buf[128] = "";
 	uint8_t case3e[7 + 1000];
 	uint32_t state = 0;
 
-	ASSERT_EQ(0, read_line(QUIRKS_PARAM, saved, sizeof(saved)));
-	ASSERT_EQ(0, write_str(QUIRKS_PARAM,
-			       "1209:0001:no_interrupt+max_msg_384"));
-	if (gadget_start(&self->g, 1, args)) {
-		write_str(QUIRKS_PARAM, saved);
-		ASSERT_TRUE(0) TH_LOG("gadget did not start");
-	}
-	/* later readers are not affected: put the parameter back now */
-	ASSERT_EQ(0, write_str(QUIRKS_PARAM, saved[0] ? saved : "\n"));
+	ASSERT_EQ(0, gadget_start_quirks(&self->g, 1, args,
+					 "1209:0001:no_interrupt+max_msg_384"));
 	ASSERT_EQ(0, gadget_quirks(&self->g, buf, sizeof(buf)));
 	EXPECT_STREQ("max_msg_384 no_interrupt", buf);
 
