@@ -132,59 +132,74 @@ static int never_busy(FIXTURE_DATA(slots) *self)
 }
 
 /*
- * bMaxCCIDBusySlots 2: while slot 0's card takes 3 s, slot 1 exchanges
- * twice; its commands reach the reader before slot 0's answer goes, and
- * slot 0 gets its answer all the same.
+ * Slots 0 to @late - 1 send the trigger, which the gadget answers late;
+ * then slot @late sends a NOP, which must succeed. In the gadget's log,
+ * that NOP's command comes before the first late answer (@overlap: it
+ * went while the other slots were busy) or after it (it waited for a
+ * place). The gadget never had to refuse a command.
+ */
+static void late_then_other(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(slots) *self,
+			    const char *const *args, int nslots, int late,
+			    int overlap)
+{
+	char what[16];
+	int i, from, xfr, answered;
+
+	start_slots(_metadata, self, nslots, args);
+	for (i = 0; i < late; i++) {
+		snprintf(what, sizeof(what), "late %d ", i);
+		trigger_slot(_metadata, self, i, what);
+	}
+	from = gadget_log_line(&self->g, what, 0, 1);
+	EXPECT_EQ(0, xmit_nop(self->fd[late], nop, sizeof(nop)));
+	if (overlap) {
+		EXPECT_TRUE(running(self, 0));
+	}
+	for (i = 0; i < late; i++)
+		EXPECT_EQ(0, child_result(self, i));
+
+	snprintf(what, sizeof(what), "xfr %d ", late);
+	xfr = gadget_log_line(&self->g, what, 0, from);
+	answered = gadget_log_line(&self->g, "answered ", 0, 1);
+	EXPECT_LT(0, xfr);
+	EXPECT_LT(0, answered);
+	if (overlap) {
+		EXPECT_LT(xfr, answered)
+			TH_LOG("slot %d's command (line %d) waited for the first answer (line %d)",
+			       late, xfr, answered);
+	} else {
+		EXPECT_LT(answered, xfr)
+			TH_LOG("slot %d's command (line %d) went before the first answer (line %d)",
+			       late, xfr, answered);
+	}
+	EXPECT_TRUE(never_busy(self));
+}
+
+/*
+ * bMaxCCIDBusySlots 2: while slot 0's card takes 3 s, slot 1 exchanges;
+ * its command reaches the reader before slot 0's answer goes, and slot 0
+ * gets its answer all the same.
  */
 TEST_F(slots, two_busy_slots_overlap)
 {
 	static const char *const args[] = {
 		"--slots", "2", "--busy-slots", "2", "--late-ms", "3000", NULL
 	};
-	int late, xfr1, answered;
 
-	start_slots(_metadata, self, 2, args);
-	trigger_slot(_metadata, self, 0, "late 0 ");
-	late = gadget_log_line(&self->g, "late 0 ", 0, 1);
-	EXPECT_EQ(0, xmit_nop(self->fd[1], nop, sizeof(nop)));
-	EXPECT_EQ(0, xmit_nop(self->fd[1], nop, sizeof(nop)));
-	EXPECT_TRUE(running(self, 0));
-
-	EXPECT_EQ(0, child_result(self, 0));
-	xfr1 = gadget_log_line(&self->g, "xfr 1 ", 0, late);
-	answered = gadget_log_line(&self->g, "answered 0 ", 0, 1);
-	EXPECT_LT(0, xfr1);
-	EXPECT_LT(xfr1, answered)
-		TH_LOG("slot 1's command (line %d) waited for slot 0's answer (line %d)",
-		       xfr1, answered);
-	EXPECT_TRUE(never_busy(self));
+	late_then_other(_metadata, self, args, 2, 1, 1);
 	EXPECT_EQ(0, xmit_nop(self->fd[0], nop, sizeof(nop)));
+	EXPECT_EQ(0, xmit_nop(self->fd[1], nop, sizeof(nop)));
 }
 
-/*
- * bMaxCCIDBusySlots 1: slot 1's command waits until slot 0 has its
- * answer, then goes; the reader never sees two slots busy.
- */
+/* bMaxCCIDBusySlots 1: slot 1's command waits until slot 0 has its answer. */
 TEST_F(slots, one_busy_slot_queues)
 {
 	static const char *const args[] = {
 		"--slots", "2", "--late-ms", "1500", NULL
 	};
-	int late, xfr1, answered;
 
-	start_slots(_metadata, self, 2, args);
-	trigger_slot(_metadata, self, 0, "late 0 ");
-	late = gadget_log_line(&self->g, "late 0 ", 0, 1);
-	EXPECT_EQ(0, xmit_nop(self->fd[1], nop, sizeof(nop)));
-	EXPECT_EQ(0, child_result(self, 0));
-
-	xfr1 = gadget_log_line(&self->g, "xfr 1 ", 0, late);
-	answered = gadget_log_line(&self->g, "answered 0 ", 0, 1);
-	EXPECT_LT(0, answered);
-	EXPECT_LT(answered, xfr1)
-		TH_LOG("slot 1's command (line %d) went before slot 0's answer (line %d)",
-		       xfr1, answered);
-	EXPECT_TRUE(never_busy(self));
+	late_then_other(_metadata, self, args, 2, 1, 0);
 }
 
 /*
@@ -196,23 +211,8 @@ TEST_F(slots, busy_slots_limit_queues_the_third)
 	static const char *const args[] = {
 		"--slots", "3", "--busy-slots", "2", "--late-ms", "2000", NULL
 	};
-	int late, xfr2, answered;
 
-	start_slots(_metadata, self, 3, args);
-	trigger_slot(_metadata, self, 0, "late 0 ");
-	trigger_slot(_metadata, self, 1, "late 1 ");
-	late = gadget_log_line(&self->g, "late 1 ", 0, 1);
-	EXPECT_EQ(0, xmit_nop(self->fd[2], nop, sizeof(nop)));
-	EXPECT_EQ(0, child_result(self, 0));
-	EXPECT_EQ(0, child_result(self, 1));
-
-	xfr2 = gadget_log_line(&self->g, "xfr 2 ", 0, late);
-	answered = gadget_log_line(&self->g, "answered ", 0, 1);
-	EXPECT_LT(0, answered);
-	EXPECT_LT(answered, xfr2)
-		TH_LOG("slot 2's command (line %d) went with two slots busy (first answer: line %d)",
-		       xfr2, answered);
-	EXPECT_TRUE(never_busy(self));
+	late_then_other(_metadata, self, args, 3, 2, 0);
 }
 
 /*
