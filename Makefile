@@ -20,7 +20,7 @@ KBUILD_ARGS := SCARD_ROOT=$(SCARD_ROOT) CONFIG_SCARD=m CONFIG_SCARD_CCID=m \
 	       CONFIG_SCARD_VPROXY=m CONFIG_SCARD_SERIAL=m \
 	       CONFIG_SCARD_KUNIT_TEST=$(SCARD_KUNIT)
 
-.PHONY: all modules modules_install clean tools user-tools host-check fuzz check \
+.PHONY: all modules modules_install clean tools user-tools host-check fuzz check check-kcsan \
 	demo deb bench \
 	install install-modules install-tools uninstall uninstall-modules \
 	uninstall-tools
@@ -188,6 +188,12 @@ bench:
 # (tools/testing/vm/run-tests --help).
 check:
 	$(SCARD_ROOT)/tools/testing/vm/run-tests $(CHECK_ARGS)
+
+# The same on the debug kernel's KCSAN variant (a kernel of its own, built
+# once and cached): data races, which the KASAN kernel of "check" cannot
+# see. Not part of "check"; Documentation/scard/testing.rst.
+check-kcsan:
+	$(SCARD_ROOT)/tools/testing/vm/run-tests --kernel 6.12-kcsan $(CHECK_ARGS)
 
 demo:
 	$(SCARD_ROOT)/tools/testing/vm/demo

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Build (or reuse) the scard debug kernel from Debian's linux-source-6.12.
+# SCARD_KERNEL_VARIANT=kcsan builds its KCSAN variant instead
+# (kernel-kcsan.config: kernel-debug.config without KASAN, with KCSAN).
 #
 # Cache: $SCARD_CACHE/src-<pkgversion>/      pristine unpacked source
 #        $SCARD_CACHE/kernel-<hash>/          in-tree build (usable as KDIR)
-# <hash> = sha256(source package version + kernel-debug.config).
+#        $SCARD_CACHE/kernel-kcsan-<hash>/    the KCSAN variant's
+# <hash> = sha256(source package version + the config fragment applied).
 #
 # stdout: two lines, KDIR=<dir> and BZIMAGE=<file>; progress goes to stderr.
 set -euo pipefail
@@ -13,15 +16,29 @@ set -euo pipefail
 SRC_PKG=${SCARD_KSRC_PKG:-linux-source-6.12}
 TARBALL=/usr/src/$SRC_PKG.tar.xz
 FRAGMENT=$VM_DIR/kernel-debug.config
+VARIANT=${SCARD_KERNEL_VARIANT:-}
+# kernel-<hash> for the debug kernel, kernel-<variant>-<hash> for a variant
+prefix=kernel-${VARIANT:+$VARIANT-}
+
+mkdir -p "$SCARD_CACHE"
+case "$VARIANT" in
+"") ;;
+kcsan)
+	# KCSAN excludes KASAN: the debug fragment without it, then KCSAN.
+	eff=$SCARD_CACHE/kernel-$VARIANT.config
+	{ grep -v '^CONFIG_KASAN' "$FRAGMENT"; cat "$VM_DIR/kernel-$VARIANT.config"; } >"$eff.tmp"
+	mv "$eff.tmp" "$eff"
+	FRAGMENT=$eff
+	;;
+*) die "unknown kernel variant '$VARIANT' (known: kcsan)" ;;
+esac
 
 [ -f "$TARBALL" ] || die "$TARBALL missing (run install-deps.sh)"
 pkgver=$(dpkg-query -W -f='${Version}' "$SRC_PKG") || die "$SRC_PKG not installed"
 hash=$( { printf '%s\n' "$SRC_PKG $pkgver"; cat "$FRAGMENT"; } | sha256sum | cut -c1-16)
 src=$SCARD_CACHE/src-$pkgver
-kdir=$SCARD_CACHE/kernel-$hash
+kdir=$SCARD_CACHE/$prefix$hash
 stamp=$kdir/.scard-build-done
-
-mkdir -p "$SCARD_CACHE"
 
 if [ -f "$stamp" ] && [ -f "$kdir/arch/x86/boot/bzImage" ] && [ -f "$kdir/Module.symvers" ]; then
 	say "debug kernel: cached ($kdir)"
@@ -100,8 +117,15 @@ say "debug kernel built in $(( $(date +%s) - start )) s"
 [ -f "$kdir/Module.symvers" ] || die "no Module.symvers after build"
 touch "$stamp"
 
-# Keep the cache from growing without bound: drop other kernel builds.
-find "$SCARD_CACHE" -mindepth 1 -maxdepth 1 -type d -name 'kernel-*' ! -path "$kdir" \
+# Keep the cache from growing without bound: drop other builds of the same
+# kind (the debug kernel's hash has 16 hex digits; a variant's follows
+# its name), never the other kind's.
+if [ -n "$VARIANT" ]; then
+	pat="$prefix*"
+else
+	pat='kernel-????????????????'
+fi
+find "$SCARD_CACHE" -mindepth 1 -maxdepth 1 -type d -name "$pat" ! -path "$kdir" \
 	-exec rm -rf {} + 2>/dev/null || true
 
 echo "KDIR=$kdir"
