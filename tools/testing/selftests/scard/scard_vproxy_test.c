@@ -692,6 +692,95 @@ TEST_F(vproxy, event_flood)
 		TH_LOG("MemAvailable %ld -> %ld kB", avail0, avail1);
 }
 
+/*
+ * The card comes and goes 20000 times while two threads power it, select
+ * T=0, transmit and read the state and the protocol attribute: the
+ * data-race detector's workload (make check-kcsan: card events write the
+ * state from any context while operations read it), and under KASAN a
+ * stress test. Every call ends with success or an errno the
+ * documentation gives for a card that left; the reader works after.
+ */
+struct swap_user {
+	pthread_t thread;
+	int fd;
+	int stop;
+	unsigned int calls;
+	int bad;	/* first unexpected errno, or 0 */
+};
+
+static int swap_errno_ok(int ret)
+{
+	return !ret || ret == ENOMEDIUM || ret == EBADFD || ret == EBUSY;
+}
+
+static void *swap_user_thread(void *arg)
+{
+	static const uint8_t apdu[] = { 0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00 };
+	struct swap_user *u = arg;
+	uint8_t out[64];
+	uint32_t v, got, state;
+	size_t len;
+	int ret;
+
+	while (!LOAD(u->stop)) {
+		v = SCARD_COLD_RESET;
+		ret = scard_t_dioc(u->fd, IOCTL_SMARTCARD_POWER, &v, sizeof(v),
+				   out, sizeof(out), &got);
+		if (!swap_errno_ok(ret) && !u->bad)
+			u->bad = ret;
+		v = SCARD_PROTOCOL_T0;
+		ret = scard_t_dioc(u->fd, IOCTL_SMARTCARD_SET_PROTOCOL, &v,
+				   sizeof(v), out, sizeof(out), &got);
+		if (!swap_errno_ok(ret) && !u->bad)
+			u->bad = ret;
+		ret = scard_t_transmit(u->fd, apdu, sizeof(apdu), out,
+				       sizeof(out), &len);
+		if (!swap_errno_ok(ret) && !u->bad)
+			u->bad = ret;
+		ret = scard_t_state(u->fd, &state);
+		if (ret && !u->bad)
+			u->bad = ret;
+		v = SCARD_ATTR_CURRENT_PROTOCOL_TYPE;
+		ret = scard_t_dioc(u->fd, IOCTL_SMARTCARD_GET_ATTRIBUTE, &v,
+				   sizeof(v), out, sizeof(out), &got);
+		if (!swap_errno_ok(ret) && !u->bad)
+			u->bad = ret;
+		u->calls += 5;
+	}
+	return NULL;
+}
+
+TEST_F(vproxy, event_flood_while_used)
+{
+	struct scard_vproxy_msg ev = { .type = SCARD_VPROXY_CARD_EVENT };
+	struct swap_user u[2];
+	int i, fails = 0;
+
+	for (i = 0; i < 2; i++) {
+		memset(&u[i], 0, sizeof(u[i]));
+		u[i].fd = open(self->vc.dev, O_RDWR);
+		ASSERT_LE(0, u[i].fd);
+		ASSERT_EQ(0, pthread_create(&u[i].thread, NULL,
+					    swap_user_thread, &u[i]));
+	}
+	for (i = 0; i < 20000; i++) {
+		ev.arg = i & 1;		/* 0 first: the card is in */
+		if (write(self->vc.fd, &ev, sizeof(ev)) != sizeof(ev))
+			fails++;
+	}
+	EXPECT_EQ(0, fails);
+	for (i = 0; i < 2; i++) {
+		STORE(u[i].stop, 1);
+		pthread_join(u[i].thread, NULL);
+		close(u[i].fd);
+		TH_LOG("thread %d: %u calls", i, u[i].calls);
+		EXPECT_EQ(0, u[i].bad) TH_LOG("errno %d: %s", u[i].bad,
+					       strerror(u[i].bad));
+	}
+	/* The last event inserted the card: it powers up and answers. */
+	EXPECT_EQ(0, scard_t_specific(self->fd));
+}
+
 /* --- the card process misbehaves (played by hand) --------------------- */
 
 FIXTURE(abuse) {
