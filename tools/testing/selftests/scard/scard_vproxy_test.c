@@ -708,9 +708,14 @@ struct swap_user {
 	int bad;	/* first unexpected errno, or 0 */
 };
 
-static int swap_errno_ok(int ret)
+/* Keep the first errno a swap does not explain (@strict: only 0 is fine). */
+static void swap_check(struct swap_user *u, int ret, int strict)
 {
-	return !ret || ret == ENOMEDIUM || ret == EBADFD || ret == EBUSY;
+	int ok = !ret || (!strict && (ret == ENOMEDIUM || ret == EBADFD ||
+				      ret == EBUSY));
+
+	if (!ok && !u->bad)
+		u->bad = ret;
 }
 
 static void *swap_user_thread(void *arg)
@@ -720,31 +725,17 @@ static void *swap_user_thread(void *arg)
 	uint8_t out[64];
 	uint32_t v, got, state;
 	size_t len;
-	int ret;
 
 	while (!LOAD(u->stop)) {
-		v = SCARD_COLD_RESET;
-		ret = scard_t_dioc(u->fd, IOCTL_SMARTCARD_POWER, &v, sizeof(v),
-				   out, sizeof(out), &got);
-		if (!swap_errno_ok(ret) && !u->bad)
-			u->bad = ret;
-		v = SCARD_PROTOCOL_T0;
-		ret = scard_t_dioc(u->fd, IOCTL_SMARTCARD_SET_PROTOCOL, &v,
-				   sizeof(v), out, sizeof(out), &got);
-		if (!swap_errno_ok(ret) && !u->bad)
-			u->bad = ret;
-		ret = scard_t_transmit(u->fd, apdu, sizeof(apdu), out,
-				       sizeof(out), &len);
-		if (!swap_errno_ok(ret) && !u->bad)
-			u->bad = ret;
-		ret = scard_t_state(u->fd, &state);
-		if (ret && !u->bad)
-			u->bad = ret;
+		swap_check(u, scard_t_power(u->fd, SCARD_COLD_RESET), 0);
+		swap_check(u, scard_t_set_protocol(u->fd, SCARD_PROTOCOL_T0), 0);
+		swap_check(u, scard_t_transmit(u->fd, apdu, sizeof(apdu), out,
+					       sizeof(out), &len), 0);
+		swap_check(u, scard_t_state(u->fd, &state), 1);
 		v = SCARD_ATTR_CURRENT_PROTOCOL_TYPE;
-		ret = scard_t_dioc(u->fd, IOCTL_SMARTCARD_GET_ATTRIBUTE, &v,
-				   sizeof(v), out, sizeof(out), &got);
-		if (!swap_errno_ok(ret) && !u->bad)
-			u->bad = ret;
+		swap_check(u, scard_t_dioc(u->fd, IOCTL_SMARTCARD_GET_ATTRIBUTE,
+					   &v, sizeof(v), out, sizeof(out),
+					   &got), 0);
 		u->calls += 5;
 	}
 	return NULL;
